@@ -1,0 +1,28 @@
+import type { Candidate } from "../gen/pushguard/v1/pushguard_pb.js";
+
+/**
+ * An item is a candidate as the pipeline sees it: the request's candidate
+ * plus what pushguard derived about it once, up front, so that no rule has to
+ * derive it again.
+ */
+export interface Item {
+  /** The candidate as sent by the ranker. */
+  readonly candidate: Candidate;
+  /** Position in the request, for stable ordering and error messages. */
+  readonly index: number;
+  /**
+   * Content labels: the upstream labels plus those the policy derives from
+   * topics and word lists. Rules read labels from here, never from
+   * `candidate.labels` directly.
+   */
+  readonly labels: Set<string>;
+}
+
+/** Builds the items of a request with the upstream labels only. */
+export function toItems(candidates: readonly Candidate[]): Item[] {
+  return candidates.map((candidate, index) => ({
+    candidate,
+    index,
+    labels: new Set(candidate.labels),
+  }));
+}

@@ -1,0 +1,74 @@
+import type { Item } from "./item.js";
+import type { Reason } from "./reason.js";
+import type {
+  DecisionContext,
+  Removal,
+  Rule,
+  RuleMode,
+  RuleOutcome,
+} from "./rule.js";
+
+/** A rule as placed in a policy: the rule and whether it acts. */
+export interface PlacedRule {
+  readonly rule: Rule;
+  readonly mode: Exclude<RuleMode, "off">;
+}
+
+/** The pipeline's verdict on one list. */
+export interface Verdict {
+  /** Survivors of every enforced rule, in push order. */
+  readonly admitted: Item[];
+  /** Removals by enforced rules, in the order they happened. */
+  readonly dropped: Removal[];
+  /** What shadow rules would have removed; one entry per item and rule. */
+  readonly wouldDrop: Removal[];
+  /** Latest hold any enforced rule asked for. */
+  readonly holdUntilMs: number | undefined;
+}
+
+/**
+ * Runs the rules in order. An enforced rule's survivors are the next rule's
+ * input. A shadow rule sees the same input but its removals are only
+ * reported, so that a shadow rule never changes what is pushed.
+ */
+export function runPipeline(
+  rules: readonly PlacedRule[],
+  items: readonly Item[],
+  ctx: DecisionContext,
+  observe?: (rule: PlacedRule, outcome: RuleOutcome) => void,
+): Verdict {
+  let current: readonly Item[] = items;
+  const dropped: Removal[] = [];
+  const wouldDrop: Removal[] = [];
+  let holdUntilMs: number | undefined;
+  for (const placed of rules) {
+    if (current.length === 0) break;
+    const outcome = placed.rule.apply(current, ctx);
+    observe?.(placed, outcome);
+    if (placed.mode === "shadow") {
+      wouldDrop.push(...outcome.removed);
+      continue;
+    }
+    dropped.push(...outcome.removed);
+    current = outcome.kept;
+    holdUntilMs = laterOf(holdUntilMs, outcome.holdUntilMs);
+  }
+  return { admitted: [...current], dropped, wouldDrop, holdUntilMs };
+}
+
+function laterOf(a: number | undefined, b: number | undefined) {
+  if (a === undefined) return b;
+  if (b === undefined) return a;
+  return Math.max(a, b);
+}
+
+/** Groups removals by item id, keeping the order of first removal. */
+export function reasonsByItem(removals: readonly Removal[]) {
+  const byId = new Map<string, Reason[]>();
+  for (const { item, reason } of removals) {
+    const reasons = byId.get(item.candidate.id);
+    if (reasons === undefined) byId.set(item.candidate.id, [reason]);
+    else reasons.push(reason);
+  }
+  return byId;
+}

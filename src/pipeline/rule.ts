@@ -1,0 +1,85 @@
+import type { ScreenRequest } from "../gen/pushguard/v1/pushguard_pb.js";
+import type { UserState } from "../store/store.js";
+import type { Item } from "./item.js";
+import type { Reason } from "./reason.js";
+
+/** Whether a rule acts, only reports, or does not run. */
+export type RuleMode = "enforce" | "shadow" | "off";
+
+/** What every rule may read while deciding one request. */
+export interface DecisionContext {
+  readonly request: ScreenRequest;
+  readonly userId: string;
+  readonly minor: boolean;
+  /** IANA time zone of the user, after the policy default. */
+  readonly timeZone: string;
+  readonly nowMs: number;
+  /** Items that may be pushed from this list, after the policy default. */
+  readonly slots: number;
+  /** The user's state as read once before the pipeline ran. */
+  readonly state: UserState;
+  /** Complaint counts for the request's items (Art. 6). */
+  readonly complaints: ReadonlyMap<string, number>;
+}
+
+/** One item a rule removed, and why. */
+export interface Removal {
+  readonly item: Item;
+  readonly reason: Reason;
+}
+
+/** What a rule kept (in order) and what it removed. */
+export interface RuleOutcome {
+  readonly kept: Item[];
+  readonly removed: Removal[];
+  /**
+   * When the rule holds the whole list until later (quiet hours, back-off),
+   * the earliest time a push may go out.
+   */
+  readonly holdUntilMs?: number;
+}
+
+/**
+ * A rule sees the survivors of the rule before it and returns what it kept
+ * and what it removed. Rules are built once per policy load and must not keep
+ * per-request state.
+ */
+export interface Rule {
+  readonly id: string;
+  /** The article it implements, `Art. 5(4)`. */
+  readonly article: string;
+  apply(items: readonly Item[], ctx: DecisionContext): RuleOutcome;
+}
+
+/** Decides one item: a reason to remove it, or undefined to keep it. */
+export type ItemCheck = (
+  item: Item,
+  ctx: DecisionContext,
+) => Reason | undefined;
+
+/** Builds a rule that decides each item on its own. */
+export function itemRule(id: string, article: string, check: ItemCheck): Rule {
+  return {
+    id,
+    article,
+    apply(items, ctx) {
+      const kept: Item[] = [];
+      const removed: Removal[] = [];
+      for (const item of items) {
+        const reason = check(item, ctx);
+        if (reason === undefined) kept.push(item);
+        else removed.push({ item, reason });
+      }
+      return { kept, removed };
+    },
+  };
+}
+
+/** Builds a reason of the given rule. */
+export function reasonOf(
+  rule: { readonly id: string; readonly article: string },
+  code: string,
+  message: string,
+): Reason {
+  return { ruleId: rule.id, code, article: rule.article, message };
+}

@@ -1,0 +1,42 @@
+import type * as grpc from "@grpc/grpc-js";
+import {
+  fromBinary,
+  toBinary,
+  type DescMessage,
+  type DescService,
+  type Message,
+} from "@bufbuild/protobuf";
+
+type AnyMethod = grpc.MethodDefinition<Message, Message>;
+
+/**
+ * Turns a protobuf-es service descriptor into the definition grpc-js wants,
+ * so that the server and clients serialise with the generated protobuf-es
+ * code and nothing else. Only unary methods exist in the contract.
+ */
+export function grpcServiceDefinition(
+  service: DescService,
+): grpc.ServiceDefinition {
+  const definition: Record<string, AnyMethod> = {};
+  for (const method of service.methods) {
+    definition[method.localName] = {
+      path: `/${service.typeName}/${method.name}`,
+      requestStream: false,
+      responseStream: false,
+      requestSerialize: serializer(method.input),
+      requestDeserialize: deserializer(method.input),
+      responseSerialize: serializer(method.output),
+      responseDeserialize: deserializer(method.output),
+      originalName: method.localName,
+    };
+  }
+  return definition as grpc.ServiceDefinition;
+}
+
+function serializer(schema: DescMessage) {
+  return (message: Message) => Buffer.from(toBinary(schema, message));
+}
+
+function deserializer(schema: DescMessage) {
+  return (bytes: Buffer): Message => fromBinary(schema, bytes);
+}

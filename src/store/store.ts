@@ -1,0 +1,114 @@
+/**
+ * The state store keeps what pushguard remembers about users and items.
+ *
+ * It is shaped for one round trip per Screen: `readUser` returns everything
+ * the rules need about one user at once, and `commit` checks the caps and
+ * records the deliveries in one atomic step, so that concurrent requests for
+ * one user never exceed a cap.
+ */
+export interface StateStore {
+  /** Name used in metrics and logs: `memory`, `redis`, `redis-cluster`. */
+  readonly kind: string;
+  /** Everything known about one user that the rules need, in one read. */
+  readUser(userId: string, nowMs: number): Promise<UserState>;
+  /**
+   * Checks the caps against the recorded deliveries and records as many of
+   * the planned deliveries as fit, in order, atomically.
+   */
+  commit(userId: string, plan: CommitPlan): Promise<CommitResult>;
+  /** Records one sent push. Idempotent by `deliveryId`. */
+  recordDelivery(userId: string, delivery: DeliveryInput): Promise<boolean>;
+  /** Records one reaction to a push. Idempotent by `feedbackId`. */
+  recordFeedback(userId: string, feedback: FeedbackInput): Promise<boolean>;
+  /** Stores a complaint. Idempotent per reporter and item. */
+  addComplaint(complaint: ComplaintInput): Promise<ComplaintResult>;
+  /** Complaint counts for the given items; missing items have none. */
+  complaintCounts(itemIds: readonly string[]): Promise<Map<string, number>>;
+  /** Releases connections and timers. */
+  close(): Promise<void>;
+}
+
+/** One push recorded for a user. */
+export interface DeliveryRecord {
+  readonly itemId: string;
+  readonly atMs: number;
+  /** Topics of the item; always empty for minors (Art. 5(7)). */
+  readonly topics: readonly string[];
+  /** Regulation classes of the item (e.g. `disaster`); empty for minors. */
+  readonly classes: readonly string[];
+  /** The item was a consumption prompt (promotion or ad). */
+  readonly consumption: boolean;
+}
+
+/** What the store knows about one user. */
+export interface UserState {
+  /** Recent deliveries, oldest first, bounded by the store's retention. */
+  readonly deliveries: readonly DeliveryRecord[];
+  /** Dismissals in a row since the last open. */
+  readonly dismissalStreak: number;
+  /** Time of the last dismissal, if any. */
+  readonly lastDismissalMs: number | undefined;
+  /** The user unsubscribed through feedback. */
+  readonly unsubscribed: boolean;
+}
+
+/** A cap over a rolling window: at most `limit` pushes in `windowMs`. */
+export interface WindowCap {
+  readonly name: string;
+  readonly windowMs: number;
+  readonly limit: number;
+}
+
+/** What a commit should record, and under which caps. */
+export interface CommitPlan {
+  readonly nowMs: number;
+  /** Deliveries to record, in push order. */
+  readonly deliveries: readonly DeliveryRecord[];
+  /** Every cap must still hold after the recorded deliveries. */
+  readonly caps: readonly WindowCap[];
+  /** Minimum time between two pushes; 0 for none. */
+  readonly minGapMs: number;
+}
+
+/** How many planned deliveries were recorded. */
+export interface CommitResult {
+  /** The first `accepted` deliveries of the plan were recorded. */
+  readonly accepted: number;
+  /** The user's state after the commit. */
+  readonly state: UserState;
+}
+
+/** A push reported by the sender. */
+export interface DeliveryInput {
+  readonly deliveryId: string;
+  readonly record: DeliveryRecord;
+}
+
+/** Feedback events that the state model distinguishes. */
+export type FeedbackEventName =
+  "opened" | "dismissed" | "closed" | "see_less" | "unsubscribed";
+
+/** A reaction reported by the sender. */
+export interface FeedbackInput {
+  readonly feedbackId: string;
+  readonly itemId: string;
+  readonly event: FeedbackEventName;
+  readonly atMs: number;
+}
+
+/** A public complaint (Art. 6). */
+export interface ComplaintInput {
+  readonly itemId: string;
+  readonly providerId: string;
+  readonly reporter: string;
+  readonly reason: string;
+  readonly details: string;
+  readonly atMs: number;
+}
+
+/** The outcome of storing a complaint. */
+export interface ComplaintResult {
+  readonly complaintId: string;
+  readonly recorded: boolean;
+  readonly complaints: number;
+}
