@@ -1,0 +1,332 @@
+import { complaintId } from "./complaint-id.js";
+import type {
+  CommitPlan,
+  CommitResult,
+  ComplaintInput,
+  ComplaintResult,
+  DeliveryInput,
+  DeliveryRecord,
+  FeedbackInput,
+  StateStore,
+  UserState,
+  WindowCap,
+} from "./store.js";
+
+/** Settings of the embedded store; every field has a default. */
+export interface MemoryStoreOptions {
+  /**
+   * How long deliveries, idempotency ids and complaints are kept. Must cover
+   * the longest window of the policy. Defaults to 8 days.
+   */
+  readonly retentionMs?: number;
+  /**
+   * Most deliveries kept per user; must exceed the largest cap limit.
+   * Defaults to 200.
+   */
+  readonly maxDeliveriesPerUser?: number;
+}
+
+/** Default retention: a week-long window plus a day of time-zone slack. */
+export const DEFAULT_RETENTION_MS = 8 * 24 * 3_600_000;
+/** Default bound on deliveries kept per user. */
+export const DEFAULT_MAX_DELIVERIES = 200;
+/** Idempotency ids kept per user, as a multiple of the delivery bound. */
+const IDS_PER_DELIVERY = 4;
+/** Writes between two sweeps of users whose state has all expired. */
+const SWEEP_EVERY_WRITES = 1024;
+
+interface UserRecord {
+  deliveries: DeliveryRecord[];
+  dismissalStreak: number;
+  lastDismissalMs: number | undefined;
+  unsubscribed: boolean;
+  /** Delivery and feedback ids seen, with the time they expire. */
+  readonly seenIds: Map<string, number>;
+  /** Latest time this user was written, to expire the whole record. */
+  touchedMs: number;
+}
+
+interface ItemComplaints {
+  readonly reporters: Set<string>;
+  touchedMs: number;
+}
+
+/**
+ * The embedded store for a single process: the default when no Redis is
+ * configured. It keeps the same bounds as the Redis store (retention, at
+ * most N deliveries per user, expiring idempotency ids) so that a long-running
+ * process stays flat in memory. Time comes from the callers (`nowMs`,
+ * `atMs`), never from the wall clock, so replays and tests are exact.
+ */
+export class MemoryStore implements StateStore {
+  readonly kind = "memory";
+  private readonly retentionMs: number;
+  private readonly maxDeliveries: number;
+  private readonly users = new Map<string, UserRecord>();
+  private readonly complaints = new Map<string, ItemComplaints>();
+  private latestMs = Number.NEGATIVE_INFINITY;
+  private writes = 0;
+
+  constructor(options: MemoryStoreOptions = {}) {
+    this.retentionMs = options.retentionMs ?? DEFAULT_RETENTION_MS;
+    this.maxDeliveries = options.maxDeliveriesPerUser ?? DEFAULT_MAX_DELIVERIES;
+    assertPositive("retentionMs", this.retentionMs);
+    assertPositive("maxDeliveriesPerUser", this.maxDeliveries);
+  }
+
+  readUser(userId: string, nowMs: number): Promise<UserState> {
+    const user = this.users.get(userId);
+    if (user === undefined) return Promise.resolve(emptyState());
+    const sinceMs = nowMs - this.retentionMs;
+    return Promise.resolve(
+      snapshot(
+        user,
+        user.deliveries.filter((d) => d.atMs > sinceMs),
+      ),
+    );
+  }
+
+  commit(userId: string, plan: CommitPlan): Promise<CommitResult> {
+    const user = this.writeUser(userId, plan.nowMs);
+    this.bound(user, plan.nowMs);
+    const accepted = fittingPrefix(user.deliveries, plan);
+    for (const delivery of plan.deliveries.slice(0, accepted)) {
+      insertByTime(user.deliveries, copyRecord(delivery));
+    }
+    this.bound(user, plan.nowMs);
+    return Promise.resolve({ accepted, state: snapshot(user) });
+  }
+
+  recordDelivery(userId: string, input: DeliveryInput): Promise<boolean> {
+    const atMs = input.record.atMs;
+    const user = this.writeUser(userId, atMs);
+    const fresh = this.markSeen(user, `d:${input.deliveryId}`, atMs);
+    if (fresh) insertByTime(user.deliveries, copyRecord(input.record));
+    this.bound(user, user.touchedMs);
+    return Promise.resolve(fresh);
+  }
+
+  recordFeedback(userId: string, feedback: FeedbackInput): Promise<boolean> {
+    const user = this.writeUser(userId, feedback.atMs);
+    const fresh = this.markSeen(
+      user,
+      `f:${feedback.feedbackId}`,
+      feedback.atMs,
+    );
+    if (fresh) applyFeedback(user, feedback);
+    this.bound(user, user.touchedMs);
+    return Promise.resolve(fresh);
+  }
+
+  addComplaint(complaint: ComplaintInput): Promise<ComplaintResult> {
+    this.noteWrite(complaint.atMs);
+    const item = this.complaintsOf(complaint.itemId);
+    const recorded = !item.reporters.has(complaint.reporter);
+    item.reporters.add(complaint.reporter);
+    item.touchedMs = Math.max(item.touchedMs, complaint.atMs);
+    return Promise.resolve({
+      complaintId: complaintId(complaint.itemId, complaint.reporter),
+      recorded,
+      complaints: item.reporters.size,
+    });
+  }
+
+  complaintCounts(itemIds: readonly string[]): Promise<Map<string, number>> {
+    const counts = new Map<string, number>();
+    for (const itemId of itemIds) {
+      const size = this.complaints.get(itemId)?.reporters.size ?? 0;
+      if (size > 0) counts.set(itemId, size);
+    }
+    return Promise.resolve(counts);
+  }
+
+  close(): Promise<void> {
+    this.users.clear();
+    this.complaints.clear();
+    return Promise.resolve();
+  }
+
+  /** Number of users held, for tests of the memory bound. */
+  get userCount(): number {
+    return this.users.size;
+  }
+
+  private writeUser(userId: string, atMs: number): UserRecord {
+    this.noteWrite(atMs);
+    let user = this.users.get(userId);
+    if (user === undefined) {
+      user = newUser(atMs);
+      this.users.set(userId, user);
+    }
+    user.touchedMs = Math.max(user.touchedMs, atMs);
+    return user;
+  }
+
+  private complaintsOf(itemId: string): ItemComplaints {
+    let item = this.complaints.get(itemId);
+    if (item === undefined) {
+      item = { reporters: new Set(), touchedMs: Number.NEGATIVE_INFINITY };
+      this.complaints.set(itemId, item);
+    }
+    return item;
+  }
+
+  /** Records an idempotency id; false when it was already seen. */
+  private markSeen(user: UserRecord, id: string, atMs: number): boolean {
+    const expiresMs = user.seenIds.get(id);
+    if (expiresMs !== undefined && expiresMs > atMs) return false;
+    user.seenIds.delete(id);
+    user.seenIds.set(id, atMs + this.retentionMs);
+    return true;
+  }
+
+  /** Drops what is older than retention and what exceeds the bounds. */
+  private bound(user: UserRecord, nowMs: number): void {
+    const sinceMs = nowMs - this.retentionMs;
+    const kept = user.deliveries.filter((d) => d.atMs > sinceMs);
+    user.deliveries = kept.slice(-this.maxDeliveries);
+    const maxIds = this.maxDeliveries * IDS_PER_DELIVERY;
+    for (const [id, expiresMs] of user.seenIds) {
+      if (expiresMs > nowMs && user.seenIds.size <= maxIds) break;
+      user.seenIds.delete(id);
+    }
+  }
+
+  private noteWrite(atMs: number): void {
+    this.latestMs = Math.max(this.latestMs, atMs);
+    this.writes += 1;
+    if (this.writes % SWEEP_EVERY_WRITES === 0) this.sweep();
+  }
+
+  /** Forgets users and items not written within retention. */
+  private sweep(): void {
+    const sinceMs = this.latestMs - this.retentionMs;
+    for (const [userId, user] of this.users) {
+      if (user.touchedMs <= sinceMs) this.users.delete(userId);
+    }
+    for (const [itemId, item] of this.complaints) {
+      if (item.touchedMs <= sinceMs) this.complaints.delete(itemId);
+    }
+  }
+}
+
+/**
+ * How many planned deliveries fit, in order: each must leave every cap
+ * within its limit (counting recorded deliveries in the window plus the ones
+ * accepted before it) and keep the minimum gap after the last push.
+ */
+export function fittingPrefix(
+  recorded: readonly DeliveryRecord[],
+  plan: CommitPlan,
+): number {
+  const counts = plan.caps.map((cap) => countInWindow(recorded, cap, plan));
+  let lastMs = latestAt(recorded);
+  let accepted = 0;
+  for (const delivery of plan.deliveries) {
+    if (!keepsGap(lastMs, delivery.atMs, plan.minGapMs)) break;
+    if (plan.caps.some((cap, i) => (counts[i] ?? 0) >= cap.limit)) break;
+    for (let i = 0; i < counts.length; i += 1) counts[i] = (counts[i] ?? 0) + 1;
+    lastMs = Math.max(lastMs ?? delivery.atMs, delivery.atMs);
+    accepted += 1;
+  }
+  return accepted;
+}
+
+function countInWindow(
+  recorded: readonly DeliveryRecord[],
+  cap: WindowCap,
+  plan: CommitPlan,
+): number {
+  const sinceMs = plan.nowMs - cap.windowMs;
+  return recorded.filter((d) => d.atMs > sinceMs).length;
+}
+
+function latestAt(recorded: readonly DeliveryRecord[]): number | undefined {
+  return recorded.reduce<number | undefined>(
+    (latest, d) => Math.max(latest ?? d.atMs, d.atMs),
+    undefined,
+  );
+}
+
+function keepsGap(
+  lastMs: number | undefined,
+  atMs: number,
+  minGapMs: number,
+): boolean {
+  return minGapMs <= 0 || lastMs === undefined || atMs - lastMs >= minGapMs;
+}
+
+function applyFeedback(user: UserRecord, feedback: FeedbackInput): void {
+  switch (feedback.event) {
+    case "opened":
+      user.dismissalStreak = 0;
+      return;
+    case "unsubscribed":
+      user.unsubscribed = true;
+      return;
+    case "dismissed":
+    case "closed":
+    case "see_less":
+      user.dismissalStreak += 1;
+      user.lastDismissalMs = Math.max(
+        user.lastDismissalMs ?? feedback.atMs,
+        feedback.atMs,
+      );
+  }
+}
+
+/** Inserts keeping deliveries oldest first; late reports land in place. */
+function insertByTime(list: DeliveryRecord[], record: DeliveryRecord): void {
+  let index = list.length;
+  while (index > 0 && (list[index - 1]?.atMs ?? 0) > record.atMs) index -= 1;
+  list.splice(index, 0, record);
+}
+
+/** Copies a record so callers cannot change stored state afterwards. */
+function copyRecord(record: DeliveryRecord): DeliveryRecord {
+  return {
+    itemId: record.itemId,
+    atMs: record.atMs,
+    topics: [...record.topics],
+    classes: [...record.classes],
+    consumption: record.consumption,
+  };
+}
+
+function snapshot(
+  user: UserRecord,
+  deliveries: readonly DeliveryRecord[] = user.deliveries,
+): UserState {
+  return {
+    deliveries: [...deliveries],
+    dismissalStreak: user.dismissalStreak,
+    lastDismissalMs: user.lastDismissalMs,
+    unsubscribed: user.unsubscribed,
+  };
+}
+
+function newUser(atMs: number): UserRecord {
+  return {
+    deliveries: [],
+    dismissalStreak: 0,
+    lastDismissalMs: undefined,
+    unsubscribed: false,
+    seenIds: new Map(),
+    touchedMs: atMs,
+  };
+}
+
+function emptyState(): UserState {
+  return {
+    deliveries: [],
+    dismissalStreak: 0,
+    lastDismissalMs: undefined,
+    unsubscribed: false,
+  };
+}
+
+function assertPositive(name: string, value: number): void {
+  if (!(Number.isFinite(value) && value > 0)) {
+    throw new RangeError(`${name} ${value} must be > 0`);
+  }
+}
