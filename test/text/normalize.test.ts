@@ -1,0 +1,36 @@
+import { describe, expect, it } from "vitest";
+import { normalizeText } from "../../src/text/normalize.js";
+
+describe("normalizeText", () => {
+  it.each([
+    ["full-width letters and digits", "ＩＰＨＯＮＥ１５发布", "iphone15发布"],
+    ["full-width punctuation", "速看！临沂公积金", "速看!临沂公积金"],
+    ["upper case", "You Won't Believe", "you won't believe"],
+    ["typographic apostrophe", "You Won’t Believe", "you won't believe"],
+    [
+      "ideographic space",
+      "软件窥隐私\u3000新规划红线",
+      "软件窥隐私 新规划红线",
+    ],
+    [
+      "runs of white space",
+      "  Shooting \t under\n investigation ",
+      "shooting under investigation",
+    ],
+    ["zero-width space inside a word", "震\u200b惊", "震惊"],
+    ["ligature", "ﬁnal", "final"],
+    ["circled digit", "①号", "1号"],
+  ])("folds %s", (_case, input, expected) => {
+    expect(normalizeText(input)).toBe(expected);
+  });
+
+  it("leaves Chinese punctuation that has no half-width form", () => {
+    expect(normalizeText("小记——她的恋情。")).toBe("小记——她的恋情。");
+  });
+
+  it("is idempotent on real headlines", () => {
+    const title = "廖英强被证监会处罚1.2亿，你怎么看？";
+    const once = normalizeText(title);
+    expect(normalizeText(once)).toBe(once);
+  });
+});
