@@ -11,18 +11,24 @@ export interface Item {
   /** Position in the request, for stable ordering and error messages. */
   readonly index: number;
   /**
-   * Content labels: the upstream labels plus those the policy derives from
-   * topics and word lists. Rules read labels from here, never from
-   * `candidate.labels` directly.
+   * Content labels, each with where it came from: the upstream labels plus
+   * those the policy derives from topics and word lists. Rules read labels
+   * from here, never from `candidate.labels` directly.
    */
-  readonly labels: Set<string>;
+  readonly labels: Map<string, LabelOrigin>;
 }
+
+/** Where a label came from, so a reason can say why an item has it. */
+export type LabelOrigin = string;
+
+/** Origin of labels the ranker sent. */
+export const UPSTREAM = "upstream";
 
 /** Builds the items of a request with the upstream labels only. */
 export function toItems(candidates: readonly Candidate[]): Item[] {
   return candidates.map((candidate, index) => ({
     candidate,
     index,
-    labels: new Set(candidate.labels),
+    labels: new Map(candidate.labels.map((label) => [label, UPSTREAM])),
   }));
 }

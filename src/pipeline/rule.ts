@@ -1,5 +1,5 @@
 import type { ScreenRequest } from "../gen/pushguard/v1/pushguard_pb.js";
-import type { UserState } from "../store/store.js";
+import type { UserState, WindowCap } from "../store/store.js";
 import type { Item } from "./item.js";
 import type { Reason } from "./reason.js";
 
@@ -49,6 +49,18 @@ export interface Rule {
   /** The article it implements, `Art. 5(4)`. */
   readonly article: string;
   apply(items: readonly Item[], ctx: DecisionContext): RuleOutcome;
+  /**
+   * For rules that limit how often a user is pushed: the caps a commit must
+   * check atomically in the store, so that concurrent requests for one user
+   * cannot both pass a check made on a stale read.
+   */
+  commitLimits?(ctx: DecisionContext): CommitLimits;
+}
+
+/** Caps a commit must hold, as given by the rules that own them. */
+export interface CommitLimits {
+  readonly caps: readonly WindowCap[];
+  readonly minGapMs: number;
 }
 
 /** Decides one item: a reason to remove it, or undefined to keep it. */

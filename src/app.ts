@@ -1,0 +1,115 @@
+import type * as grpc from "@grpc/grpc-js";
+import type http from "node:http";
+import { createLogger, maskUrl, type Logger } from "./log/logger.js";
+import { Metrics } from "./metrics/metrics.js";
+import { loadPolicy } from "./policy/loader.js";
+import { startGrpcServer } from "./server/grpc-server.js";
+import { startHttpServer } from "./server/http-server.js";
+import { PolicyHolder } from "./service/policy-holder.js";
+import type { Settings } from "./settings/settings.js";
+import { MemoryStore } from "./store/memory.js";
+import type { StateStore } from "./store/store.js";
+
+/** A running pushguard: its ports and how to stop it. */
+export interface RunningPushguard {
+  readonly grpcPort: number;
+  readonly httpPort: number;
+  readonly policies: PolicyHolder;
+  readonly metrics: Metrics;
+  /** Stops taking calls, lets calls in flight finish, then closes. */
+  stop(): Promise<void>;
+}
+
+/** Optional pieces a test or an embedding program may supply. */
+export interface StartOptions {
+  readonly log?: Logger;
+  readonly store?: StateStore;
+  readonly clock?: () => number;
+}
+
+/**
+ * Starts pushguard: loads the policy (a broken one stops the start), opens
+ * the store, then serves gRPC and HTTP.
+ */
+export async function startPushguard(
+  settings: Settings,
+  options: StartOptions = {},
+): Promise<RunningPushguard> {
+  const log = options.log ?? createLogger(settings.logLevel);
+  const metrics = new Metrics();
+  const policy = await loadPolicy(settings.policyPath);
+  const policies = new PolicyHolder(policy);
+  metrics.setPolicy(policy.name, policy.version);
+  const store = options.store ?? openStore(settings, log);
+  const deps = {
+    policies,
+    store,
+    metrics,
+    log,
+    ...(options.clock ? { clock: options.clock } : {}),
+  };
+  const grpcServer = await startGrpcServer(deps, settings.grpcAddr);
+  let draining = false;
+  const ready = () => !draining && policies.ready();
+  const httpServer = await startHttpServer(
+    { metrics, ready },
+    settings.httpAddr,
+  );
+  log.info(
+    {
+      grpcPort: grpcServer.port,
+      httpPort: httpServer.port,
+      policy: policy.version,
+      store: store.kind,
+    },
+    "pushguard serving",
+  );
+  const stop = async () => {
+    draining = true;
+    grpcServer.health.setStatus("", "NOT_SERVING");
+    await drain(grpcServer.server, settings.shutdownGraceMs, log);
+    await closeHttp(httpServer.server);
+    await store.close();
+    log.info("pushguard stopped");
+  };
+  return {
+    grpcPort: grpcServer.port,
+    httpPort: httpServer.port,
+    policies,
+    metrics,
+    stop,
+  };
+}
+
+function openStore(settings: Settings, log: Logger): StateStore {
+  if (settings.redisUrl !== undefined || settings.redisClusterNodes.length) {
+    log.error(
+      { redis: maskUrl(settings.redisUrl ?? "") },
+      "redis store not available in this build",
+    );
+    throw new Error("redis store not available in this build");
+  }
+  return new MemoryStore();
+}
+
+/** Finishes calls in flight; past the grace period, cuts them off. */
+function drain(server: grpc.Server, graceMs: number, log: Logger) {
+  return new Promise<void>((resolve) => {
+    const timer = setTimeout(() => {
+      log.warn({ graceMs }, "calls still in flight after grace; forcing");
+      server.forceShutdown();
+      resolve();
+    }, graceMs);
+    server.tryShutdown(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
+
+function closeHttp(server: http.Server) {
+  return new Promise<void>((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+}

@@ -1,0 +1,46 @@
+import type { Item } from "../pipeline/item.js";
+
+/**
+ * Derives content labels the ranker did not send. Upstream labels are often
+ * missing or wrong, so the policy maps topics to regulation classes; a topic
+ * rule applies to the topic and every path below it (`entertainment` covers
+ * `entertainment/celebrity`).
+ */
+export interface LabelDeriver {
+  derive(item: Item): void;
+}
+
+/** Builds a deriver from the policy's `labels.fromTopics` mapping. */
+export function topicLabelDeriver(
+  fromTopics: Readonly<Record<string, readonly string[]>>,
+): LabelDeriver {
+  const mapping = new Map(Object.entries(fromTopics));
+  return {
+    derive(item) {
+      for (const topic of item.candidate.topics) {
+        for (const prefix of topicPrefixes(topic)) {
+          for (const label of mapping.get(prefix) ?? []) {
+            if (!item.labels.has(label)) {
+              item.labels.set(label, `topic ${prefix}`);
+            }
+          }
+        }
+      }
+    },
+  };
+}
+
+/** `a/b/c` gives `a`, `a/b`, `a/b/c`. */
+function topicPrefixes(topic: string): string[] {
+  const parts = topic.split("/");
+  return parts.map((_, end) => parts.slice(0, end + 1).join("/"));
+}
+
+/** Runs several derivers in order. */
+export function combineDerivers(derivers: LabelDeriver[]): LabelDeriver {
+  return {
+    derive(item) {
+      for (const deriver of derivers) deriver.derive(item);
+    },
+  };
+}

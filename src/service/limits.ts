@@ -1,0 +1,32 @@
+import type { PlacedRule } from "../pipeline/pipeline.js";
+import type { DecisionContext } from "../pipeline/rule.js";
+import type { WindowCap } from "../store/store.js";
+
+/** The caps a commit must hold, and the rule that owns them. */
+export interface CommitLimitsOwner {
+  readonly caps: readonly WindowCap[];
+  readonly minGapMs: number;
+  /** First enforced rule with caps; named in a lost race's reason. */
+  readonly owner: PlacedRule | undefined;
+}
+
+/**
+ * Gathers the caps of every enforced rule that limits frequency. Shadow
+ * rules only report, so their caps never bind a commit.
+ */
+export function commitLimitsOf(
+  rules: readonly PlacedRule[],
+  ctx: DecisionContext,
+): CommitLimitsOwner {
+  const caps: WindowCap[] = [];
+  let minGapMs = 0;
+  let owner: PlacedRule | undefined;
+  for (const placed of rules) {
+    if (placed.mode !== "enforce" || !placed.rule.commitLimits) continue;
+    const limits = placed.rule.commitLimits(ctx);
+    caps.push(...limits.caps);
+    minGapMs = Math.max(minGapMs, limits.minGapMs);
+    owner ??= placed;
+  }
+  return { caps, minGapMs, owner };
+}

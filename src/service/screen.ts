@@ -1,0 +1,231 @@
+import { randomUUID } from "node:crypto";
+import { create } from "@bufbuild/protobuf";
+import { timestampDate, timestampFromMs } from "@bufbuild/protobuf/wkt";
+import {
+  AgeBand,
+  CandidateKind,
+  AdmittedSchema,
+  BudgetSchema,
+  DroppedSchema,
+  ScreenResponseSchema,
+  WindowBudgetSchema,
+  type ScreenRequest,
+  type ScreenResponse,
+} from "../gen/pushguard/v1/pushguard_pb.js";
+import { toItems, type Item } from "../pipeline/item.js";
+import {
+  reasonsByItem,
+  runPipeline,
+  type PlacedRule,
+  type Verdict,
+} from "../pipeline/pipeline.js";
+import type { Reason } from "../pipeline/reason.js";
+import type { DecisionContext, Removal } from "../pipeline/rule.js";
+import type { Policy } from "../policy/policy.js";
+import { windowUsage } from "../rules/user/frequency-cap.js";
+import type { DeliveryRecord, StateStore, WindowCap } from "../store/store.js";
+import { commitLimitsOf, type CommitLimitsOwner } from "./limits.js";
+import type { PolicyHolder } from "./policy-holder.js";
+import { validateScreenRequest } from "./validate.js";
+
+/** What a decision is made with. */
+export interface ScreenDeps {
+  readonly policies: PolicyHolder;
+  readonly store: StateStore;
+  /** Called once per decision, off the hot path's critical section. */
+  readonly onDecision?: (decision: Decision) => void;
+  /** Server clock; replaceable for tests. */
+  readonly clock?: () => number;
+}
+
+/** A finished decision, for metrics and the decision log. */
+export interface Decision {
+  readonly decisionId: string;
+  readonly policy: Policy;
+  readonly ctx: DecisionContext;
+  readonly verdict: Verdict;
+  readonly response: ScreenResponse;
+}
+
+/**
+ * Screen: validate, read the user's state once, run the policy's rules,
+ * commit if asked, and explain every removal.
+ */
+export async function screen(
+  deps: ScreenDeps,
+  request: ScreenRequest,
+): Promise<ScreenResponse> {
+  const policy = deps.policies.current();
+  validateScreenRequest(request, policy);
+  const ctx = await decisionContext(deps, policy, request);
+  const items = toItems(request.candidates);
+  for (const item of items) policy.labels.derive(item);
+  let verdict = runPipeline(policy.rules, items, ctx);
+  let committed = false;
+  let state = ctx.state;
+  const limits = commitLimitsOf(policy.rules, ctx);
+  if (request.commit && verdict.admitted.length > 0) {
+    const result = await commitAdmitted(deps.store, ctx, verdict, limits);
+    verdict = result.verdict;
+    state = result.state;
+    committed = true;
+  }
+  const response = buildResponse(policy, request, verdict, committed);
+  response.budget = budgetOf({ ...ctx, state }, limits.caps, verdict);
+  deps.onDecision?.({
+    decisionId: response.decisionId,
+    policy,
+    ctx,
+    verdict,
+    response,
+  });
+  return response;
+}
+
+async function decisionContext(
+  deps: ScreenDeps,
+  policy: Policy,
+  request: ScreenRequest,
+): Promise<DecisionContext> {
+  const userId = request.user?.id ?? "";
+  const nowMs = request.now
+    ? timestampDate(request.now).getTime()
+    : (deps.clock ?? Date.now)();
+  const state = await deps.store.readUser(userId, nowMs);
+  return {
+    request,
+    userId,
+    minor: request.user?.ageBand === AgeBand.MINOR,
+    timeZone: request.user?.timeZone || policy.defaults.timeZone,
+    nowMs,
+    slots: request.slots || policy.defaults.slots,
+    state,
+    complaints: new Map(),
+  };
+}
+
+/**
+ * Records the admitted items under the caps, atomically in the store. When
+ * a concurrent request used the budget since our read, the store accepts
+ * fewer items than admitted, and the rest are dropped with a reason.
+ */
+async function commitAdmitted(
+  store: StateStore,
+  ctx: DecisionContext,
+  verdict: Verdict,
+  limits: CommitLimitsOwner,
+) {
+  const deliveries = verdict.admitted.map((item) => deliveryRecord(item, ctx));
+  const result = await store.commit(ctx.userId, {
+    nowMs: ctx.nowMs,
+    deliveries,
+    caps: limits.caps,
+    minGapMs: limits.minGapMs,
+  });
+  if (result.accepted === verdict.admitted.length) {
+    return { verdict, state: result.state };
+  }
+  const reason = raceReason(limits.owner);
+  const lost: Removal[] = verdict.admitted
+    .slice(result.accepted)
+    .map((item) => ({ item, reason }));
+  return {
+    verdict: {
+      ...verdict,
+      admitted: verdict.admitted.slice(0, result.accepted),
+      dropped: [...verdict.dropped, ...lost],
+    },
+    state: result.state,
+  };
+}
+
+function raceReason(owner: PlacedRule | undefined): Reason {
+  return {
+    ruleId: owner?.rule.id ?? "commit",
+    code: "cap.concurrent_commit",
+    article: owner?.rule.article ?? "Art. 5(6)",
+    message: "a concurrent push used the remaining budget before commit",
+  };
+}
+
+/** A minor's record holds counts and times only (Art. 5(7)). */
+export function deliveryRecord(
+  item: Item,
+  ctx: DecisionContext,
+): DeliveryRecord {
+  const { candidate } = item;
+  const consumption =
+    candidate.kind === CandidateKind.AD ||
+    candidate.kind === CandidateKind.PROMOTION;
+  if (ctx.minor) {
+    return {
+      itemId: candidate.id,
+      atMs: ctx.nowMs,
+      topics: [],
+      classes: [],
+      consumption,
+    };
+  }
+  return {
+    itemId: candidate.id,
+    atMs: ctx.nowMs,
+    topics: [...candidate.topics],
+    classes: [...item.labels.keys()],
+    consumption,
+  };
+}
+
+function buildResponse(
+  policy: Policy,
+  request: ScreenRequest,
+  verdict: Verdict,
+  committed: boolean,
+): ScreenResponse {
+  const providerLabel = request.provider?.displayName ?? "";
+  return create(ScreenResponseSchema, {
+    requestId: request.requestId,
+    decisionId: randomUUID(),
+    policyVersion: policy.version,
+    admitted: verdict.admitted.map((item, index) =>
+      create(AdmittedSchema, {
+        candidateId: item.candidate.id,
+        rank: index + 1,
+        providerLabel,
+        adLabel: item.candidate.ad?.label ?? "",
+      }),
+    ),
+    dropped: droppedOf(verdict.dropped),
+    wouldDrop: droppedOf(verdict.wouldDrop),
+    committed,
+  });
+}
+
+function droppedOf(removals: readonly Removal[]) {
+  return [...reasonsByItem(removals)].map(([candidateId, reasons]) =>
+    create(DroppedSchema, { candidateId, reasons }),
+  );
+}
+
+function budgetOf(
+  ctx: DecisionContext,
+  caps: readonly WindowCap[],
+  verdict: Verdict,
+) {
+  const usages = caps.map((cap) => windowUsage(cap, ctx));
+  const windows = usages.map(({ cap, used, remaining }) =>
+    create(WindowBudgetSchema, {
+      window: cap.name,
+      limit: cap.limit,
+      used,
+      remaining,
+    }),
+  );
+  const full = usages.filter((usage) => usage.remaining === 0);
+  const freeAt = Math.max(
+    verdict.holdUntilMs ?? 0,
+    ...full.map((usage) => usage.freeAtMs),
+  );
+  const budget = create(BudgetSchema, { windows });
+  if (freeAt > ctx.nowMs) budget.nextAllowedAt = timestampFromMs(freeAt);
+  return budget;
+}
