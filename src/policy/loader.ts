@@ -45,7 +45,9 @@ export function compilePolicy(file: string, source: string): Policy {
     defaults: policy.defaults,
     labels: topicLabelDeriver(policy.labels.fromTopics),
     rules,
-    ruleInfos: policy.rules.map(ruleInfo),
+    ruleInfos: policy.rules.map((entry) =>
+      ruleInfo({ ...entry, mode: effectiveMode(entry, policy) }),
+    ),
   };
 }
 
@@ -65,7 +67,7 @@ function parseSource(file: string, source: string): ParsedSource {
           error.linePos?.[0].line ?? 1,
           error.linePos?.[0].col ?? 1,
         ];
-        const message = error.message.split("\n")[0] ?? error.code;
+        const message = yamlMessage(error.message);
         return { file, line, column, path: "", message };
       }),
     );
@@ -90,9 +92,8 @@ function buildRules(
     }
     seen.add(entry.id);
     const rule = buildRule(parsed, entry, at, ctx, problems);
-    if (rule !== undefined && entry.mode !== "off") {
-      placed.push({ rule, mode: entry.mode });
-    }
+    const mode = effectiveMode(entry, policy);
+    if (rule !== undefined && mode !== "off") placed.push({ rule, mode });
   });
   if (problems.length > 0) throw new PolicyError(problems);
   return placed;
@@ -152,9 +153,33 @@ function zodProblems(
       });
     }
     const value = parsed.doc.getIn(at as unknown[]);
-    const shown = value === undefined ? "" : ` (got ${JSON.stringify(value)})`;
-    return [problemAt(parsed, at, `${issue.message}${shown}`)];
+    return [problemAt(parsed, at, issueMessage(issue, value))];
   });
+}
+
+/** Says what is wrong in the style of the rest: lowercase, with the value. */
+function issueMessage(issue: z.core.$ZodIssue, value: unknown): string {
+  const got = value === undefined ? "" : ` (got ${JSON.stringify(value)})`;
+  switch (issue.code) {
+    case "invalid_type":
+      if (value === undefined) return "required";
+      return `must be ${issue.expected}${got}`;
+    case "too_small":
+      return `must be >= ${String(issue.minimum)}${got}`;
+    case "too_big":
+      return `must be <= ${String(issue.maximum)}${got}`;
+    case "invalid_value":
+      return `must be one of ${issue.values.join(", ")}${got}`;
+    default:
+      return `${issue.message}${got}`;
+  }
+}
+
+/** The YAML library's first line, without its own position suffix. */
+function yamlMessage(message: string): string {
+  const first = message.split("\n")[0] ?? message;
+  const bare = first.replace(/ at line \d+, column \d+:?$/, "");
+  return bare.charAt(0).toLowerCase() + bare.slice(1);
 }
 
 function problemAt(
@@ -164,6 +189,12 @@ function problemAt(
 ): PolicyProblem {
   const { line, column } = locate(parsed.doc, parsed.lines, at);
   return { file: parsed.file, line, column, path: formatPath(at), message };
+}
+
+/** A policy-wide `mode: shadow` makes every enforced rule only report. */
+function effectiveMode(entry: RuleEntry, policy: PolicyFile) {
+  if (policy.mode === "shadow" && entry.mode === "enforce") return "shadow";
+  return entry.mode;
 }
 
 function ruleInfo(entry: RuleEntry): RuleInfo {

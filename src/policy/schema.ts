@@ -53,6 +53,12 @@ export const labelsSchema = z.strictObject({
 export const policySchema = z.strictObject({
   name: z.string().regex(/^[a-z][a-z0-9-]*$/, "name must be kebab-case"),
   description: z.string().default(""),
+  /**
+   * Global switch: `shadow` turns every enforced rule into a shadow rule, so
+   * a whole new policy can be watched on live traffic before it acts.
+   * Defaults to `enforce` (each rule's own mode).
+   */
+  mode: z.enum(["enforce", "shadow"]).default("enforce"),
   defaults: defaultsSchema.prefault({}),
   labels: labelsSchema.prefault({}),
   rules: z.array(ruleEntrySchema).min(1),
