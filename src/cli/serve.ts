@@ -1,6 +1,6 @@
 import type { Command } from "commander";
-import { startPushguard } from "../app.js";
-import { createLogger } from "../log/logger.js";
+import { startPushguard, type RunningPushguard } from "../app.js";
+import { createLogger, type Logger } from "../log/logger.js";
 import { readSettings } from "../settings/settings.js";
 
 /** `pushguard serve`: run the service with settings from the environment. */
@@ -11,21 +11,40 @@ export function registerServe(program: Command): void {
     .action(async () => {
       const settings = readSettings();
       const log = createLogger(settings.logLevel);
+      // Handlers go in before the start, so a signal that arrives while the
+      // policy loads still ends in a clean stop rather than a kill.
+      const stopper = onStopSignal(log);
       const running = await startPushguard(settings, { log });
-      let stopping = false;
-      const shutdown = (signal: string) => {
-        if (stopping) return;
-        stopping = true;
-        log.info({ signal }, "draining");
-        running.stop().then(
-          () => process.exit(0),
-          (error: unknown) => {
-            log.error({ err: error }, "unclean stop");
-            process.exit(1);
-          },
-        );
-      };
-      process.on("SIGTERM", () => shutdown("SIGTERM"));
-      process.on("SIGINT", () => shutdown("SIGINT"));
+      stopper.attach(running);
     });
+}
+
+function onStopSignal(log: Logger) {
+  let running: RunningPushguard | undefined;
+  let requested = false;
+  const stop = () => {
+    if (running === undefined) return;
+    const target = running;
+    running = undefined;
+    target.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        log.error({ err: error }, "unclean stop");
+        process.exit(1);
+      },
+    );
+  };
+  const onSignal = (signal: NodeJS.Signals) => {
+    log.info({ signal }, "draining");
+    requested = true;
+    stop();
+  };
+  process.once("SIGTERM", onSignal);
+  process.once("SIGINT", onSignal);
+  return {
+    attach(started: RunningPushguard) {
+      running = started;
+      if (requested) stop();
+    },
+  };
 }

@@ -1,7 +1,7 @@
 import * as grpc from "@grpc/grpc-js";
 import { loadSync } from "@grpc/proto-loader";
 import { ReflectionService } from "@grpc/reflection";
-import { HealthImplementation } from "grpc-health-check";
+import { HealthImplementation, protoPath } from "grpc-health-check";
 import path from "node:path";
 import { PushGuard } from "../gen/pushguard/v1/pushguard_pb.js";
 import type { Logger } from "../log/logger.js";
@@ -76,12 +76,17 @@ function implementation(deps: GrpcDeps): grpc.UntypedServiceImplementation {
   };
 }
 
-/** Reflection needs descriptors in proto-loader's form, from the .proto. */
+/**
+ * Reflection needs descriptors in proto-loader's form, read from the .proto
+ * files: ours and the health service's, so tools like grpcurl see both.
+ */
 function reflection(): ReflectionService {
   const protoDir = path.join(packageRoot(), "proto");
-  const definition = loadSync("pushguard/v1/pushguard.proto", {
-    includeDirs: [protoDir],
-  });
+  const files = [
+    path.join(protoDir, "pushguard/v1/pushguard.proto"),
+    protoPath,
+  ];
+  const definition = loadSync(files, { includeDirs: [protoDir] });
   return new ReflectionService(definition);
 }
 

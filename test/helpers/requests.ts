@@ -21,7 +21,7 @@ export function candidate(id: string, init: CandidateInit = {}): Candidate {
     review: { status: ReviewStatus.APPROVED, reviewer: "editor-7" },
     score: 1,
     ...init,
-  });
+  } as CandidateInit);
 }
 
 /** A request from a named provider for user u-1 at a fixed time. */
@@ -36,5 +36,5 @@ export function screenRequest(init: RequestInit = {}): ScreenRequest {
     user: { id: "u-1", timeZone: "Asia/Shanghai" },
     now: { seconds: BigInt(Date.parse("2026-12-01T10:00:00Z") / 1000) },
     ...init,
-  });
+  } as RequestInit);
 }

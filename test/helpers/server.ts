@@ -57,7 +57,11 @@ export function call<Res>(
   method: string,
   request: unknown,
 ): Promise<Res> {
-  const fn = (client as unknown as Record<string, Function>)[method];
+  type Unary = (
+    request: unknown,
+    callback: (error: grpc.ServiceError | null, res: Res) => void,
+  ) => void;
+  const fn = (client as unknown as Record<string, Unary | undefined>)[method];
   if (fn === undefined) throw new Error(`no method ${method}`);
   return new Promise((resolve, reject) => {
     fn.call(client, request, (error: grpc.ServiceError | null, res: Res) =>
