@@ -102,7 +102,7 @@ export class MemoryStore implements StateStore {
     const user = this.writeUser(userId, atMs);
     const fresh = this.markSeen(user, `d:${input.deliveryId}`, atMs);
     if (fresh) insertByTime(user.deliveries, copyRecord(input.record));
-    this.bound(user, user.touchedMs);
+    this.bound(user, Math.max(atMs, latestAt(user.deliveries) ?? atMs));
     return Promise.resolve(fresh);
   }
 

@@ -1,0 +1,409 @@
+/**
+ * The Redis state store, standalone or Cluster, shared by every replica.
+ *
+ * Round trips: `readUser`, `commit`, `recordDelivery`, `recordFeedback` and
+ * `addComplaint` are each one Lua script call (EVALSHA; ioredis sends EVAL
+ * the first time on a connection and on NOSCRIPT), `complaintCounts` is one
+ * MGET. `commit` checks the caps and the minimum gap and records in the same
+ * script, and returns the new state, so it needs no second read.
+ *
+ * Failure behaviour, so that a Screen never waits long on a sick Redis:
+ * - every command rejects after `commandTimeoutMs` (ioredis
+ *   `commandTimeout`);
+ * - while the connection is down, commands fail at once instead of queueing
+ *   (`enableOfflineQueue: false`);
+ * - a command in flight when the connection drops is not resent
+ *   (`maxRetriesPerRequest: 0`), because a commit has no id and a resend
+ *   could record it twice;
+ * - after `failureThreshold` such failures in a row the circuit opens and
+ *   calls are refused without touching the network; after `resetTimeoutMs`
+ *   one trial call goes through and closes it again on success;
+ * - ioredis reconnects by itself with a backoff capped at
+ *   `reconnectMaxDelayMs`, so the store recovers without a restart.
+ * All of these reject with `StoreUnavailableError`; the service layer
+ * catches it and applies each rule's fail-open or fail-closed choice. A
+ * Redis reply error that is not about availability (a script bug, a wrong
+ * key type) is passed through unchanged and does not trip the circuit.
+ *
+ * Bounds: every key gets a TTL of the retention plus up to 10% jitter, so
+ * keys written together do not expire together; each user keeps at most
+ * `maxDeliveriesPerUser` deliveries and a bounded set of idempotency ids.
+ *
+ * Complaints on a Cluster: counts of one request must be read with one MGET,
+ * which Redis Cluster allows only within one slot, so every complaint key
+ * carries the `{complaints}` hash tag. That slot is a hot spot: every Screen
+ * reads it and all complaint writes land on one master. Complaints are rare
+ * and the reads are small, so one master serves it; if it ever is not
+ * enough, cache the counts per replica for a few seconds rather than spread
+ * them over slots. Standalone Redis uses one slot-free key per item.
+ */
+import { Cluster, Redis } from "ioredis";
+import type { ClusterNode } from "ioredis";
+import { CircuitBreaker, CircuitOpenError } from "./circuit.js";
+import type { CircuitOptions, CircuitState } from "./circuit.js";
+import { complaintId } from "./complaint-id.js";
+import { StoreUnavailableError } from "./errors.js";
+import { DEFAULT_MAX_DELIVERIES, DEFAULT_RETENTION_MS } from "./memory.js";
+import { decodeState, encodeDelivery } from "./redis-codec.js";
+import { checkKeyPrefix, complaintKeys, userKeys } from "./redis-keys.js";
+import * as lua from "./redis-scripts.js";
+import type {
+  CommitPlan,
+  CommitResult,
+  ComplaintInput,
+  ComplaintResult,
+  DeliveryInput,
+  FeedbackInput,
+  StateStore,
+  UserState,
+} from "./store.js";
+
+export { StoreUnavailableError } from "./errors.js";
+export type { CircuitState } from "./circuit.js";
+
+/** Settings of the Redis store. */
+export interface RedisStoreOptions {
+  /** Standalone Redis, `redis://host:port/db`. */
+  readonly url?: string;
+  /** Cluster seed nodes, `host:port` or `redis://host:port`. */
+  readonly clusterNodes?: readonly string[];
+  /** Time after which a command rejects; tens of milliseconds. */
+  readonly commandTimeoutMs: number;
+  /** Prefix of every key, without braces. Defaults to `pg:`. */
+  readonly keyPrefix?: string;
+  /** How long deliveries and ids are kept. Defaults to 8 days. */
+  readonly retentionMs?: number;
+  /** Most deliveries kept per user. Defaults to 200. */
+  readonly maxDeliveriesPerUser?: number;
+  /** How long complaints are kept. Defaults to 30 days. */
+  readonly complaintRetentionMs?: number;
+  /** Time `createRedisStore` waits for the first connection. 5 s. */
+  readonly connectTimeoutMs?: number;
+  /** Longest wait between two reconnection attempts. Defaults to 1 s. */
+  readonly reconnectMaxDelayMs?: number;
+  /** Circuit breaker settings; see `CircuitOptions` for the defaults. */
+  readonly circuit?: Pick<
+    CircuitOptions,
+    "failureThreshold" | "resetTimeoutMs" | "onStateChange"
+  >;
+  /** Called with connection errors, for logs; the store never logs. */
+  readonly onConnectionError?: (error: Error) => void;
+}
+
+const DEFAULT_COMPLAINT_RETENTION_MS = 30 * 24 * 3_600_000;
+const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
+const DEFAULT_RECONNECT_MAX_DELAY_MS = 1_000;
+const TTL_JITTER = 0.1;
+const IDS_PER_DELIVERY = 4;
+
+/** Reply errors that mean "not now" rather than "wrong request". */
+const TRANSIENT_REPLY = /^(CLUSTERDOWN|LOADING|TRYAGAIN|MASTERDOWN|BUSY)/;
+
+/** The scripts, as ioredis `defineCommand` adds them to the client. */
+interface ScriptCommands {
+  pgReadUser(...args: (string | number)[]): Promise<unknown>;
+  pgCommit(...args: (string | number)[]): Promise<unknown>;
+  pgRecordDelivery(...args: (string | number)[]): Promise<unknown>;
+  pgRecordFeedback(...args: (string | number)[]): Promise<unknown>;
+  pgAddComplaint(...args: (string | number)[]): Promise<unknown>;
+}
+
+type Client = (Redis | Cluster) & ScriptCommands;
+
+/** Limits of one store, resolved from the options. */
+interface Limits {
+  readonly prefix: string;
+  readonly retentionMs: number;
+  readonly maxDeliveries: number;
+  readonly complaintRetentionMs: number;
+}
+
+/**
+ * Connects to Redis (standalone when `url` is set, Cluster when
+ * `clusterNodes` is) and resolves once it is ready. Rejects with
+ * `StoreUnavailableError` when it is not ready within `connectTimeoutMs`.
+ */
+export async function createRedisStore(
+  options: RedisStoreOptions,
+): Promise<RedisStore> {
+  const client = connect(options);
+  client.on("error", (error: Error) => options.onConnectionError?.(error));
+  defineScripts(client);
+  const timeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+  await waitReady(client, timeoutMs);
+  return new RedisStore(client, options);
+}
+
+/** The Redis store; build it with `createRedisStore`. See the module doc. */
+export class RedisStore implements StateStore {
+  readonly kind: "redis" | "redis-cluster";
+  private readonly client: Client;
+  private readonly limits: Limits;
+  private readonly breaker: CircuitBreaker;
+
+  /** Wraps a connected client that has the scripts defined. */
+  constructor(client: Client, options: RedisStoreOptions) {
+    this.client = client;
+    this.kind = client instanceof Cluster ? "redis-cluster" : "redis";
+    this.limits = resolveLimits(options);
+    this.breaker = new CircuitBreaker({
+      ...options.circuit,
+      isFailure: isUnavailable,
+    });
+  }
+
+  /** The circuit breaker's state, for a metrics gauge. */
+  get circuitState(): CircuitState {
+    return this.breaker.state;
+  }
+
+  async readUser(userId: string, nowMs: number): Promise<UserState> {
+    const keys = userKeys(this.limits.prefix, userId);
+    const sinceMs = nowMs - this.limits.retentionMs;
+    const reply = await this.guarded(() =>
+      this.client.pgReadUser(keys.deliveries, keys.state, sinceMs),
+    );
+    return decodeState(reply);
+  }
+
+  async commit(userId: string, plan: CommitPlan): Promise<CommitResult> {
+    const keys = userKeys(this.limits.prefix, userId);
+    const args = [keys.deliveries, keys.state, ...this.commitArgs(plan)];
+    const reply = await this.guarded(() => this.client.pgCommit(...args));
+    return decodeCommit(reply);
+  }
+
+  async recordDelivery(userId: string, input: DeliveryInput): Promise<boolean> {
+    const keys = userKeys(this.limits.prefix, userId);
+    const { retentionMs, maxDeliveries } = this.limits;
+    const args = [keys.deliveries, keys.state, keys.ids, input.deliveryId];
+    const { atMs } = input.record;
+    const payload = encodeDelivery(input.record);
+    const limits = [retentionMs, maxDeliveries, this.ttlMs(), this.maxIds()];
+    const reply = await this.guarded(() =>
+      this.client.pgRecordDelivery(...args, atMs, payload, ...limits),
+    );
+    return reply === 1;
+  }
+
+  async recordFeedback(
+    userId: string,
+    feedback: FeedbackInput,
+  ): Promise<boolean> {
+    const keys = userKeys(this.limits.prefix, userId);
+    const { feedbackId, event, atMs } = feedback;
+    const args = [keys.state, keys.ids, feedbackId, event, atMs];
+    const limits = [this.limits.retentionMs, this.ttlMs(), this.maxIds()];
+    const reply = await this.guarded(() =>
+      this.client.pgRecordFeedback(...args, ...limits),
+    );
+    return reply === 1;
+  }
+
+  async addComplaint(complaint: ComplaintInput): Promise<ComplaintResult> {
+    const { itemId, reporter } = complaint;
+    const keys = this.complaintKeys(itemId);
+    const ttlMs = withJitter(this.limits.complaintRetentionMs);
+    const reply = await this.guarded(() =>
+      this.client.pgAddComplaint(keys.reporters, keys.count, reporter, ttlMs),
+    );
+    const [added, count] = asNumbers(reply, 2);
+    return {
+      complaintId: complaintId(itemId, reporter),
+      recorded: added === 1,
+      complaints: count ?? 0,
+    };
+  }
+
+  async complaintCounts(
+    itemIds: readonly string[],
+  ): Promise<Map<string, number>> {
+    if (itemIds.length === 0) return new Map();
+    const keys = itemIds.map((itemId) => this.complaintKeys(itemId).count);
+    const values = await this.guarded(() => this.client.mget(...keys));
+    return countsByItem(itemIds, values);
+  }
+
+  async close(): Promise<void> {
+    try {
+      await this.client.quit();
+    } catch {
+      this.client.disconnect();
+    }
+  }
+
+  private commitArgs(plan: CommitPlan): (string | number)[] {
+    const { retentionMs, maxDeliveries } = this.limits;
+    const head = [plan.nowMs, retentionMs, maxDeliveries, this.ttlMs()];
+    head.push(plan.minGapMs, plan.caps.length);
+    const caps = plan.caps.flatMap((cap) => [cap.windowMs, cap.limit]);
+    const planned = plan.deliveries.flatMap((d) => [d.atMs, encodeDelivery(d)]);
+    return [...head, ...caps, ...planned];
+  }
+
+  private complaintKeys(itemId: string) {
+    const oneSlot = this.kind === "redis-cluster";
+    return complaintKeys(this.limits.prefix, itemId, oneSlot);
+  }
+
+  private ttlMs(): number {
+    return withJitter(this.limits.retentionMs);
+  }
+
+  private maxIds(): number {
+    return this.limits.maxDeliveries * IDS_PER_DELIVERY;
+  }
+
+  /**
+   * Runs one Redis call through the breaker and maps its failures to one
+   * error. Replies are decoded outside, so a decoding bug is not taken for
+   * an unavailable Redis.
+   */
+  private async guarded<T>(call: () => Promise<T>): Promise<T> {
+    try {
+      return await this.breaker.run(call);
+    } catch (error: unknown) {
+      throw toStoreError(error);
+    }
+  }
+}
+
+function connect(options: RedisStoreOptions): Client {
+  const node = nodeOptions(options);
+  const retry = (times: number): number =>
+    Math.min(
+      50 * 2 ** times,
+      options.reconnectMaxDelayMs ?? DEFAULT_RECONNECT_MAX_DELAY_MS,
+    );
+  if (options.url !== undefined && options.clusterNodes !== undefined) {
+    throw new RangeError("redis store takes url or clusterNodes, not both");
+  }
+  if (options.clusterNodes !== undefined) {
+    return new Cluster(options.clusterNodes.map(parseNode), {
+      enableOfflineQueue: false,
+      clusterRetryStrategy: retry,
+      clusterNodeRetryStrategy: retry,
+      redisOptions: node,
+    }) as Client;
+  }
+  if (options.url === undefined) {
+    throw new RangeError("redis store needs url or clusterNodes");
+  }
+  const client = new Redis(options.url, {
+    ...node,
+    enableOfflineQueue: false,
+    retryStrategy: retry,
+  });
+  return client as Client;
+}
+
+/** Options of each connection to a Redis node. */
+function nodeOptions(options: RedisStoreOptions) {
+  return {
+    commandTimeout: options.commandTimeoutMs,
+    maxRetriesPerRequest: 0,
+    connectTimeout: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+  };
+}
+
+/** Parses a seed node written as `host:port` or `redis://host:port`. */
+function parseNode(node: string): ClusterNode {
+  const url = new URL(node.includes("://") ? node : `redis://${node}`);
+  return { host: url.hostname, port: Number(url.port || "6379") };
+}
+
+function defineScripts(client: Redis | Cluster): void {
+  client.defineCommand("pgReadUser", {
+    numberOfKeys: 2,
+    lua: lua.READ_USER_LUA,
+  });
+  client.defineCommand("pgCommit", { numberOfKeys: 2, lua: lua.COMMIT_LUA });
+  client.defineCommand("pgRecordDelivery", {
+    numberOfKeys: 3,
+    lua: lua.RECORD_DELIVERY_LUA,
+  });
+  client.defineCommand("pgRecordFeedback", {
+    numberOfKeys: 2,
+    lua: lua.RECORD_FEEDBACK_LUA,
+  });
+  client.defineCommand("pgAddComplaint", {
+    numberOfKeys: 2,
+    lua: lua.ADD_COMPLAINT_LUA,
+  });
+}
+
+/** Resolves when the client is ready; disconnects it on timeout. */
+function waitReady(client: Redis | Cluster, timeoutMs: number): Promise<void> {
+  if (client.status === "ready") return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      client.disconnect();
+      const message = `redis not ready within ${timeoutMs} ms`;
+      reject(new StoreUnavailableError(message));
+    }, timeoutMs);
+    client.once("ready", () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
+
+function resolveLimits(options: RedisStoreOptions): Limits {
+  return {
+    prefix: checkKeyPrefix(options.keyPrefix ?? "pg:"),
+    retentionMs: options.retentionMs ?? DEFAULT_RETENTION_MS,
+    maxDeliveries: options.maxDeliveriesPerUser ?? DEFAULT_MAX_DELIVERIES,
+    complaintRetentionMs:
+      options.complaintRetentionMs ?? DEFAULT_COMPLAINT_RETENTION_MS,
+  };
+}
+
+/** At least `ms`, spread so keys written together expire apart. */
+function withJitter(ms: number): number {
+  return ms + Math.floor(Math.random() * ms * TTL_JITTER);
+}
+
+function decodeCommit(reply: unknown): CommitResult {
+  if (!Array.isArray(reply) || reply.length !== 5) {
+    throw new TypeError("redis commit reply must be an array of 5");
+  }
+  return { accepted: Number(reply[0]), state: decodeState(reply.slice(1)) };
+}
+
+function asNumbers(reply: unknown, length: number): number[] {
+  if (!Array.isArray(reply) || reply.length !== length) {
+    throw new TypeError(`redis reply must be an array of ${length}`);
+  }
+  return reply.map(Number);
+}
+
+function countsByItem(
+  itemIds: readonly string[],
+  values: readonly (string | null)[],
+): Map<string, number> {
+  const counts = new Map<string, number>();
+  itemIds.forEach((itemId, i) => {
+    const count = Number(values[i] ?? 0);
+    if (count > 0) counts.set(itemId, count);
+  });
+  return counts;
+}
+
+/** Whether an error means Redis could not answer, as opposed to a bug. */
+function isUnavailable(error: unknown): boolean {
+  if (!(error instanceof Error) || error.name !== "ReplyError") return true;
+  return TRANSIENT_REPLY.test(error.message);
+}
+
+function toStoreError(error: unknown): unknown {
+  if (error instanceof CircuitOpenError) {
+    return new StoreUnavailableError(`redis ${error.message}`, {
+      cause: error,
+    });
+  }
+  if (!isUnavailable(error)) return error;
+  const reason = error instanceof Error ? error.message : String(error);
+  return new StoreUnavailableError(`redis unavailable: ${reason}`, {
+    cause: error,
+  });
+}
