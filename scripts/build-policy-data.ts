@@ -5,13 +5,15 @@
  *
  *   npx tsx scripts/build-policy-data.ts [--check]
  *
- * The link lists are copied unchanged with their licences: the shortener list
- * is CC-BY-SA-4.0, which asks for attribution and notice of changes, so
+ * The CAC news source list is cleaned (src/sources/cac.ts says how). The
+ * link lists are copied unchanged with their licences: the shortener list is
+ * CC-BY-SA-4.0, which asks for attribution and notice of changes, so
  * ATTRIBUTION.md says where each list came from and that it is unmodified.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { buildCacSources, formatCacTsv } from "../src/sources/cac-build.js";
 
 const repoRoot = path.resolve(
   path.dirname(fileURLToPath(import.meta.url)),
@@ -75,9 +77,15 @@ function linkOutputs(outputs: Outputs): void {
   outputs.set("policies/data/links/ATTRIBUTION.md", LINKS_ATTRIBUTION);
 }
 
+function cacOutputs(outputs: Outputs): void {
+  const build = buildCacSources(shared("cac/news-sources.tsv"));
+  outputs.set("policies/data/cac-news-sources.tsv", formatCacTsv(build));
+}
+
 function buildOutputs(): Outputs {
   const outputs: Outputs = new Map();
   linkOutputs(outputs);
+  cacOutputs(outputs);
   return outputs;
 }
 

@@ -30,14 +30,8 @@ export interface LinkLists {
 type Refusal = Extract<LinkVerdict, { ok: false }>;
 
 function refuse(code: LinkCode, message: string, host?: string): Refusal {
-  return host === undefined
-    ? { ok: false, code, message }
-    : {
-        ok: false,
-        code,
-        message,
-        host,
-      };
+  const refusal = { ok: false as const, code, message };
+  return host === undefined ? refusal : { ...refusal, host };
 }
 
 /** `scheme:` at the start, as in RFC 3986. */
