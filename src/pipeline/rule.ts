@@ -55,6 +55,13 @@ export interface Rule {
    * cannot both pass a check made on a stale read.
    */
   commitLimits?(ctx: DecisionContext): CommitLimits;
+  /**
+   * True for rules that read `ctx.complaints`. Complaint counts are read
+   * only when a rule that runs needs them, beside the user's state read.
+   */
+  readonly needsComplaints?: boolean;
+  /** For the Art. 6 rule: complaints at which an item is suppressed. */
+  readonly complaintThreshold?: number;
 }
 
 /** Caps a commit must hold, as given by the rules that own them. */

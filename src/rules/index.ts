@@ -1,3 +1,4 @@
+import { complaintThreshold } from "./content/complaints.js";
 import { labelBlocklist } from "./content/labels.js";
 import { reviewApproved } from "./content/review.js";
 import { slotLimit } from "./list/slots.js";
@@ -19,5 +20,6 @@ export const RULE_TYPES: ReadonlyMap<string, RuleType> = new Map(
     providerIdentity,
     frequencyCap,
     slotLimit,
+    complaintThreshold,
   ].map((ruleType) => [ruleType.type, ruleType]),
 );

@@ -98,10 +98,21 @@ export async function reportComplaint(
     details: request.details,
     atMs: (deps.clock ?? Date.now)(),
   });
+  const threshold = suppressionThreshold(deps.policies);
   return create(ReportComplaintResponseSchema, {
     ...result,
-    suppressed: false,
+    suppressed: threshold !== undefined && result.complaints >= threshold,
   });
+}
+
+/** The lowest threshold of the enforced Art. 6 rules, if any. */
+function suppressionThreshold(policies: PolicyHolder): number | undefined {
+  const thresholds = policies
+    .current()
+    .rules.filter((placed) => placed.mode === "enforce")
+    .map((placed) => placed.rule.complaintThreshold)
+    .filter((threshold) => threshold !== undefined);
+  return thresholds.length > 0 ? Math.min(...thresholds) : undefined;
 }
 
 const MODES = {

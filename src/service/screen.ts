@@ -91,7 +91,10 @@ async function decisionContext(
   const nowMs = request.now
     ? timestampDate(request.now).getTime()
     : (deps.clock ?? Date.now)();
-  const state = await deps.store.readUser(userId, nowMs);
+  const [state, complaints] = await Promise.all([
+    deps.store.readUser(userId, nowMs),
+    complaintCountsFor(deps.store, policy, request),
+  ]);
   return {
     request,
     userId,
@@ -100,8 +103,23 @@ async function decisionContext(
     nowMs,
     slots: request.slots || policy.defaults.slots,
     state,
-    complaints: new Map(),
+    complaints,
   };
+}
+
+/**
+ * Complaints are per item, not per user, so they live apart from the
+ * user's state; they are read, in parallel with it, only when a rule that
+ * runs needs them.
+ */
+async function complaintCountsFor(
+  store: StateStore,
+  policy: Policy,
+  request: ScreenRequest,
+): Promise<ReadonlyMap<string, number>> {
+  const needed = policy.rules.some((placed) => placed.rule.needsComplaints);
+  if (!needed || request.candidates.length === 0) return new Map();
+  return store.complaintCounts(request.candidates.map((c) => c.id));
 }
 
 /**

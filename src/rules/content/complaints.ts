@@ -1,0 +1,33 @@
+import { z } from "zod";
+import { itemRule, reasonOf, type Rule } from "../../pipeline/rule.js";
+import { defineRuleType } from "../registry.js";
+
+/**
+ * Art. 6: public complaints are taken (ReportComplaint) and acted on. An
+ * item whose distinct complaints reach the threshold is suppressed for
+ * every user until its complaints expire from the store.
+ */
+export const complaintThreshold = defineRuleType({
+  type: "complaint-threshold",
+  summary: "suppresses items once complaints about them reach a threshold",
+  params: z.strictObject({
+    threshold: z.int().min(1).max(1_000_000),
+  }),
+  create(identity, params): Rule {
+    const rule = itemRule(identity.id, identity.article, (item, ctx) => {
+      const count = ctx.complaints.get(item.candidate.id) ?? 0;
+      if (count < params.threshold) return undefined;
+      return reasonOf(
+        identity,
+        "complaint.threshold",
+        `${count} public complaints reached the threshold of ` +
+          `${params.threshold}`,
+      );
+    });
+    return {
+      ...rule,
+      needsComplaints: true,
+      complaintThreshold: params.threshold,
+    };
+  },
+});
