@@ -1,0 +1,338 @@
+import { addWeightedColumns } from "./linalg.js";
+
+/**
+ * Similarity between the candidates of one list, for the re-rankers.
+ *
+ * Re-ranking k out of n candidates needs the similarity of each picked item
+ * to every other one: k rows, never the full n x n matrix. So a similarity
+ * is computed lazily, one row at a time, and each row is kept in a pool
+ * reserved up front (`reserveRows`), so that a re-ranker allocates nothing
+ * per pick.
+ *
+ * Both measures below are Gram matrices of unit vectors, hence positive
+ * semi-definite with a unit diagonal: a determinantal point process needs
+ * exactly that of its similarity.
+ */
+export interface Similarity {
+  /** Number of candidates. */
+  readonly size: number;
+  /** Similarity of candidates i and j; symmetric, 1 when i equals j. */
+  pair(i: number, j: number): number;
+  /**
+   * Similarities of candidate i to every candidate, computed on the first
+   * call and cached. The array belongs to the cache: read it, never write.
+   */
+  row(i: number): Float64Array;
+  /** Makes room for this many cached rows, so `row` need not allocate. */
+  reserveRows(count: number): void;
+  /** Pairwise similarities computed so far; shows that work stays lazy. */
+  readonly pairsComputed: number;
+}
+
+/** Computes similarities; the cache decides when. */
+export interface SimilaritySource {
+  readonly size: number;
+  pair(i: number, j: number): number;
+  /** Writes the similarity of i to every candidate into `out`. */
+  fillRow(i: number, out: Float64Array): void;
+}
+
+/** A similarity that caches whole rows of a source in a growable pool. */
+export class RowCachedSimilarity implements Similarity {
+  readonly size: number;
+  #pairsComputed = 0;
+  #pool = new Float64Array(0);
+  #views: Float64Array[] = [];
+  #used = 0;
+  readonly #slotOf: Int32Array;
+
+  constructor(private readonly source: SimilaritySource) {
+    this.size = source.size;
+    this.#slotOf = new Int32Array(source.size).fill(-1);
+  }
+
+  get pairsComputed() {
+    return this.#pairsComputed;
+  }
+
+  pair(i: number, j: number) {
+    const rowI = this.#cached(i);
+    if (rowI !== undefined) return rowI[j] ?? 0;
+    const rowJ = this.#cached(j);
+    if (rowJ !== undefined) return rowJ[i] ?? 0;
+    this.#pairsComputed += 1;
+    return i === j ? 1 : this.source.pair(i, j);
+  }
+
+  row(i: number) {
+    const cached = this.#cached(i);
+    if (cached !== undefined) return cached;
+    if (this.#used === this.#views.length) this.reserveRows(this.#used + 1);
+    const slot = this.#used++;
+    const out = this.#views[slot] as Float64Array;
+    this.source.fillRow(i, out);
+    out[i] = 1;
+    this.#slotOf[i] = slot;
+    this.#pairsComputed += this.size;
+    return out;
+  }
+
+  /**
+   * Grows the pool to hold `count` rows in all. Rows already handed out stay
+   * valid: they are never rewritten, and the old pool lives on under them.
+   */
+  reserveRows(count: number) {
+    const rows = Math.min(count, this.size);
+    if (rows <= this.#views.length) return;
+    const capacity = Math.max(rows, this.#views.length * 2);
+    const pool = new Float64Array(Math.min(capacity, this.size) * this.size);
+    pool.set(this.#pool.subarray(0, this.#used * this.size));
+    this.#pool = pool;
+    this.#views = [];
+    for (let slot = 0; slot * this.size < pool.length; slot++) {
+      const start = slot * this.size;
+      this.#views.push(pool.subarray(start, start + this.size));
+    }
+  }
+
+  #cached(i: number) {
+    const slot = this.#slotOf[i] ?? -1;
+    return slot < 0 ? undefined : this.#views[slot];
+  }
+}
+
+/**
+ * Cosine similarity of embeddings, in [-1, 1]. Vectors are normalised once;
+ * a zero vector is similar to nothing but itself.
+ */
+export function embeddingSimilarity(
+  embeddings: readonly ArrayLike<number>[],
+): Similarity {
+  return new RowCachedSimilarity(new EmbeddingSource(embeddings));
+}
+
+class EmbeddingSource implements SimilaritySource {
+  readonly size: number;
+  readonly #dims: number;
+  /** Unit vectors, dimension-major: value d of vector i at d * size + i. */
+  readonly #unit: Float64Array;
+  readonly #weights: Float64Array;
+
+  constructor(embeddings: readonly ArrayLike<number>[]) {
+    this.size = embeddings.length;
+    this.#dims = embeddings[0]?.length ?? 0;
+    this.#unit = new Float64Array(this.size * this.#dims);
+    this.#weights = new Float64Array(this.#dims);
+    embeddings.forEach((vector, i) => this.#setUnit(i, vector));
+  }
+
+  #setUnit(i: number, vector: ArrayLike<number>) {
+    if (vector.length !== this.#dims) {
+      const got = vector.length;
+      throw new RangeError(
+        `embedding ${i} has ${got} dimensions, expected ${this.#dims}`,
+      );
+    }
+    const scaled = scaledToUnit(vector);
+    if (scaled === undefined) {
+      throw new RangeError(`embedding ${i} must be finite`);
+    }
+    for (let d = 0; d < this.#dims; d++) {
+      this.#unit[d * this.size + i] = scaled[d] ?? 0;
+    }
+  }
+
+  pair(i: number, j: number) {
+    let sum = 0;
+    for (let d = 0; d < this.#dims; d++) {
+      const at = d * this.size;
+      sum += (this.#unit[at + i] ?? 0) * (this.#unit[at + j] ?? 0);
+    }
+    return clampCosine(sum);
+  }
+
+  /** One matrix-vector product: the unit vector of i against all. */
+  fillRow(i: number, out: Float64Array) {
+    for (let d = 0; d < this.#dims; d++) {
+      this.#weights[d] = this.#unit[d * this.size + i] ?? 0;
+    }
+    out.fill(0);
+    addWeightedColumns(out, this.#unit, this.size, this.#weights, this.#dims);
+    for (let j = 0; j < this.size; j++) out[j] = clampCosine(out[j] ?? 0);
+  }
+}
+
+/** Rounding can put the cosine of (anti)parallel vectors just past 1. */
+function clampCosine(value: number) {
+  return value > 1 ? 1 : value < -1 ? -1 : value;
+}
+
+/**
+ * The vector divided by its length; zeros for a zero vector, undefined when
+ * a value is not finite. Dividing by the largest magnitude first keeps the
+ * squares away from underflow (1e-161 squared is subnormal) and overflow,
+ * which would otherwise give cosines above 1 and a kernel that is not PSD.
+ */
+function scaledToUnit(vector: ArrayLike<number>) {
+  let largest = 0;
+  for (let d = 0; d < vector.length; d++) {
+    largest = Math.max(largest, Math.abs(vector[d] ?? 0));
+  }
+  if (!Number.isFinite(largest)) return undefined;
+  const out = new Float64Array(vector.length);
+  if (largest === 0) return out;
+  let norm = 0;
+  for (let d = 0; d < vector.length; d++) {
+    out[d] = (vector[d] ?? 0) / largest;
+    norm += (out[d] ?? 0) ** 2;
+  }
+  const scale = 1 / Math.sqrt(norm);
+  return out.map((value) => value * scale);
+}
+
+/** Options of the topic-path similarity. */
+export interface TopicSimilarityOptions {
+  /**
+   * Ceiling on the similarity of two distinct candidates, in [0, 1).
+   * Defaults to 0.9. Below 1, two items on the very same topic are still
+   * two items: the kernel stays non-singular, so a DPP can come back to a
+   * topic instead of stopping once every distinct topic set is used.
+   */
+  readonly maxPairSimilarity?: number;
+}
+
+/**
+ * Similarity from topic paths such as `sports/football`. Each candidate is
+ * the set of prefixes of its paths (`sports`, `sports/football`), and the
+ * similarity of two candidates is the cosine (Ochiai) coefficient of those
+ * sets, |A ∩ B| / sqrt(|A| |B|), scaled by `maxPairSimilarity`.
+ * `sports/football` and `sports/nba` share one prefix of two: 0.5 before
+ * scaling. A candidate without topics is similar to nothing but itself.
+ *
+ * Candidates with the same prefix set share one row of values, so a row
+ * costs one set comparison per distinct set, not per candidate.
+ */
+export function topicSimilarity(
+  topics: readonly (readonly string[])[],
+  options: TopicSimilarityOptions = {},
+): Similarity {
+  const ceiling = options.maxPairSimilarity ?? 0.9;
+  if (!(ceiling >= 0 && ceiling < 1)) {
+    throw new RangeError(`maxPairSimilarity ${ceiling} must be in [0, 1)`);
+  }
+  return new RowCachedSimilarity(new TopicSource(topics, ceiling));
+}
+
+class TopicSource implements SimilaritySource {
+  readonly size: number;
+  /** Distinct prefix set of each candidate, as an index into `#sets`. */
+  readonly #setOf: Int32Array;
+  /** Distinct prefix sets, each a sorted list of interned prefix ids. */
+  readonly #sets: Int32Array[] = [];
+  readonly #setSims: Float64Array;
+
+  constructor(
+    topics: readonly (readonly string[])[],
+    private readonly ceiling: number,
+  ) {
+    this.size = topics.length;
+    this.#setOf = new Int32Array(this.size);
+    const prefixIds = new Map<string, number>();
+    const setIds = new Map<string, number>();
+    topics.forEach((paths, i) => {
+      const set = prefixSet(paths, prefixIds);
+      const key = set.join(",");
+      let id = setIds.get(key);
+      if (id === undefined) {
+        id = this.#sets.push(set) - 1;
+        setIds.set(key, id);
+      }
+      this.#setOf[i] = id;
+    });
+    this.#setSims = new Float64Array(this.#sets.length);
+  }
+
+  pair(i: number, j: number) {
+    return this.#setSimilarity(this.#setOf[i] ?? 0, this.#setOf[j] ?? 0);
+  }
+
+  fillRow(i: number, out: Float64Array) {
+    const own = this.#setOf[i] ?? 0;
+    const sims = this.#setSims;
+    for (let s = 0; s < sims.length; s++) {
+      sims[s] = this.#setSimilarity(own, s);
+    }
+    for (let j = 0; j < this.size; j++) {
+      out[j] = sims[this.#setOf[j] ?? 0] ?? 0;
+    }
+  }
+
+  #setSimilarity(a: number, b: number) {
+    const setA = this.#sets[a] as Int32Array;
+    const setB = this.#sets[b] as Int32Array;
+    if (setA.length === 0 || setB.length === 0) return 0;
+    const shared = sharedCount(setA, setB);
+    return (this.ceiling * shared) / Math.sqrt(setA.length * setB.length);
+  }
+}
+
+/**
+ * The sorted ids of every prefix of the given paths. Segments are split on
+ * `/` and trimmed; empty segments are ignored.
+ */
+function prefixSet(paths: readonly string[], ids: Map<string, number>) {
+  const set = new Set<number>();
+  for (const path of paths) {
+    let prefix = "";
+    for (const segment of path.split("/")) {
+      const name = segment.trim();
+      if (name === "") continue;
+      prefix = prefix === "" ? name : `${prefix}/${name}`;
+      let id = ids.get(prefix);
+      if (id === undefined) ids.set(prefix, (id = ids.size));
+      set.add(id);
+    }
+  }
+  return Int32Array.from(set).sort();
+}
+
+function sharedCount(a: Int32Array, b: Int32Array) {
+  let shared = 0;
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) {
+    const x = a[i] ?? 0;
+    const y = b[j] ?? 0;
+    if (x === y) shared++;
+    if (x <= y) i++;
+    if (y <= x) j++;
+  }
+  return shared;
+}
+
+/** What the similarity needs to know of a candidate. */
+export interface SimilarityFields {
+  readonly topics: readonly string[];
+  readonly embedding: ArrayLike<number>;
+}
+
+/**
+ * Picks the measure for one list: cosine of embeddings when every candidate
+ * carries one, topic paths otherwise, so that one list is never measured
+ * with two yardsticks.
+ */
+export function similarityFor(
+  candidates: readonly SimilarityFields[],
+  options: TopicSimilarityOptions = {},
+): Similarity {
+  const embedded =
+    candidates.length > 0 &&
+    candidates.every((candidate) => candidate.embedding.length > 0);
+  if (embedded) {
+    return embeddingSimilarity(candidates.map((c) => c.embedding));
+  }
+  return topicSimilarity(
+    candidates.map((c) => c.topics),
+    options,
+  );
+}

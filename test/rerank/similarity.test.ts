@@ -1,0 +1,140 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import {
+  embeddingSimilarity,
+  similarityFor,
+  topicSimilarity,
+} from "../../src/rerank/similarity.js";
+
+describe("topic similarity", () => {
+  const similarity = topicSimilarity([
+    ["sports/football"],
+    ["sports/nba"],
+    ["sports/football"],
+    ["tech"],
+    [],
+    ["sports"],
+  ]);
+
+  it.each([
+    ["sibling paths share one prefix of two", 0, 1, 0.45],
+    ["the same path is capped at 0.9", 0, 2, 0.9],
+    ["unrelated paths", 0, 3, 0],
+    ["no topics", 3, 4, 0],
+    ["a parent shares one of 1 and 2", 5, 0, 0.9 / Math.SQRT2],
+    ["an item with itself", 4, 4, 1],
+  ])("%s", (_, i, j, expected) => {
+    expect(similarity.pair(i, j)).toBeCloseTo(expected, 12);
+  });
+
+  it("gives rows equal to the pairs", () => {
+    const row = Array.from(similarity.row(0));
+    expect(row.map((x) => Number(x.toFixed(12)))).toEqual([
+      1, 0.45, 0.9, 0, 0, 0.636396103068,
+    ]);
+  });
+
+  it("ignores empty segments and surrounding spaces", () => {
+    const s = topicSimilarity([["/sports//football "], ["sports/football"]]);
+    expect(s.pair(0, 1)).toBe(0.9);
+  });
+
+  it("rejects a ceiling of 1, which makes same-topic kernels singular", () => {
+    expect(() => topicSimilarity([], { maxPairSimilarity: 1 })).toThrow(
+      "maxPairSimilarity 1 must be in [0, 1)",
+    );
+  });
+});
+
+describe("embedding similarity", () => {
+  it("is the cosine of the vectors", () => {
+    const s = embeddingSimilarity([
+      [3, 4],
+      [4, 3],
+      [0, 0],
+      [-3, -4],
+    ]);
+    expect(s.pair(0, 1)).toBeCloseTo(24 / 25, 15);
+    expect([s.pair(0, 2), s.pair(2, 2), s.pair(0, 3)]).toEqual([0, 1, -1]);
+  });
+
+  it("stays within [-1, 1] for tiny and huge vectors", () => {
+    const arbVector = fc.array(
+      fc.double({ min: -1e300, max: 1e300, noNaN: true }),
+      { minLength: 2, maxLength: 2 },
+    );
+    fc.assert(
+      fc.property(arbVector, arbVector, (a, b) => {
+        const s = embeddingSimilarity([a, b, [6.6e-161, 0], [2.2e-161, 0]]);
+        expect(Math.abs(s.pair(0, 1))).toBeLessThanOrEqual(1);
+        expect(s.pair(2, 3)).toBe(1);
+      }),
+    );
+  });
+
+  it("names the embedding whose length differs", () => {
+    expect(() => embeddingSimilarity([[1, 2], [1]])).toThrow(
+      "embedding 1 has 1 dimensions, expected 2",
+    );
+  });
+
+  it("names an embedding that is not finite", () => {
+    expect(() =>
+      embeddingSimilarity([
+        [1, 2],
+        [1, NaN],
+      ]),
+    ).toThrow("embedding 1 must be finite");
+  });
+});
+
+describe("lazy rows", () => {
+  it("computes a row once and then answers pairs from it", () => {
+    const s = embeddingSimilarity([
+      [1, 0],
+      [0, 1],
+      [1, 1],
+    ]);
+    s.row(2);
+    s.row(2);
+    expect([s.pair(0, 2), s.pair(2, 1)].map((x) => x.toFixed(6))).toEqual([
+      "0.707107",
+      "0.707107",
+    ]);
+    expect(s.pairsComputed).toBe(3);
+  });
+
+  it("keeps rows handed out valid when the pool grows", () => {
+    const s = embeddingSimilarity([
+      [1, 0],
+      [0, 1],
+      [1, 1],
+      [1, -1],
+    ]);
+    s.reserveRows(1);
+    const first = s.row(0);
+    s.row(1);
+    s.row(3);
+    expect(Array.from(first).map((x) => x.toFixed(3))).toEqual([
+      "1.000",
+      "0.000",
+      "0.707",
+      "0.707",
+    ]);
+    expect(s.row(0)[2]).toBeCloseTo(Math.SQRT1_2, 15);
+  });
+});
+
+describe("choice of measure", () => {
+  it("uses embeddings only when every candidate carries one", () => {
+    const all = similarityFor([
+      { topics: ["a"], embedding: [1, 0] },
+      { topics: ["a"], embedding: [0, 1] },
+    ]);
+    const some = similarityFor([
+      { topics: ["a"], embedding: [1, 0] },
+      { topics: ["a"], embedding: [] },
+    ]);
+    expect([all.pair(0, 1), some.pair(0, 1)]).toEqual([0, 0.9]);
+  });
+});
