@@ -12,6 +12,8 @@ import type {
 export interface PlacedRule {
   readonly rule: Rule;
   readonly mode: Exclude<RuleMode, "off">;
+  /** What a rule that needs state does when the store is down. */
+  readonly onStateUnavailable?: "fail-open" | "fail-closed";
 }
 
 /** The pipeline's verdict on one list. */
@@ -43,7 +45,8 @@ export function runPipeline(
   let holdUntilMs: number | undefined;
   for (const placed of rules) {
     if (current.length === 0) break;
-    const outcome = placed.rule.apply(current, ctx);
+    const outcome = applyRule(placed, current, ctx);
+    if (outcome === undefined) continue;
     observe?.(placed, outcome);
     if (placed.mode === "shadow") {
       wouldDrop.push(...outcome.removed);
@@ -54,6 +57,28 @@ export function runPipeline(
     holdUntilMs = laterOf(holdUntilMs, outcome.holdUntilMs);
   }
   return { admitted: [...current], dropped, wouldDrop, holdUntilMs };
+}
+
+/**
+ * Runs one rule, or decides for it when the state it needs could not be
+ * read: fail-open skips it (undefined), fail-closed removes every item.
+ */
+function applyRule(
+  placed: PlacedRule,
+  items: readonly Item[],
+  ctx: DecisionContext,
+): RuleOutcome | undefined {
+  if (ctx.stateAvailable || !placed.rule.needsState) {
+    return placed.rule.apply(items, ctx);
+  }
+  if (placed.onStateUnavailable === "fail-open") return undefined;
+  const reason: Reason = {
+    ruleId: placed.rule.id,
+    code: "state.unavailable",
+    article: placed.rule.article,
+    message: "user state could not be read; the rule fails closed",
+  };
+  return { kept: [], removed: items.map((item) => ({ item, reason })) };
 }
 
 function laterOf(a: number | undefined, b: number | undefined) {

@@ -16,8 +16,13 @@ export interface DecisionContext {
   readonly nowMs: number;
   /** Items that may be pushed from this list, after the policy default. */
   readonly slots: number;
-  /** The user's state as read once before the pipeline ran. */
+  /**
+   * The user's state as read once before the pipeline ran; empty when the
+   * store could not be reached (then `stateAvailable` is false).
+   */
   readonly state: UserState;
+  /** False when the store was unavailable for this request. */
+  readonly stateAvailable: boolean;
   /** Complaint counts for the request's items (Art. 6). */
   readonly complaints: ReadonlyMap<string, number>;
 }
@@ -60,6 +65,11 @@ export interface Rule {
    * only when a rule that runs needs them, beside the user's state read.
    */
   readonly needsComplaints?: boolean;
+  /**
+   * True for rules that read `ctx.state`; when the store is unavailable the
+   * policy's `onStateUnavailable` decides for them.
+   */
+  readonly needsState?: boolean;
   /** For the Art. 6 rule: complaints at which an item is suppressed. */
   readonly complaintThreshold?: number;
 }

@@ -23,9 +23,16 @@ import type { Reason } from "../pipeline/reason.js";
 import type { DecisionContext, Removal } from "../pipeline/rule.js";
 import type { Policy } from "../policy/policy.js";
 import { windowUsage } from "../rules/user/frequency-cap.js";
-import type { DeliveryRecord, StateStore, WindowCap } from "../store/store.js";
+import { StoreUnavailableError } from "../store/errors.js";
+import type {
+  CommitResult,
+  DeliveryRecord,
+  StateStore,
+  WindowCap,
+} from "../store/store.js";
 import { commitLimitsOf, type CommitLimitsOwner } from "./limits.js";
 import type { PolicyHolder } from "./policy-holder.js";
+import { readState } from "./state-read.js";
 import { validateScreenRequest } from "./validate.js";
 
 /** What a decision is made with. */
@@ -68,7 +75,7 @@ export async function screen(
     const result = await commitAdmitted(deps.store, ctx, verdict, limits);
     verdict = result.verdict;
     state = result.state;
-    committed = true;
+    committed = result.committed;
   }
   const response = buildResponse(policy, request, verdict, committed);
   response.budget = budgetOf({ ...ctx, state }, limits.caps, verdict);
@@ -91,10 +98,7 @@ async function decisionContext(
   const nowMs = request.now
     ? timestampDate(request.now).getTime()
     : (deps.clock ?? Date.now)();
-  const [state, complaints] = await Promise.all([
-    deps.store.readUser(userId, nowMs),
-    complaintCountsFor(deps.store, policy, request),
-  ]);
+  const read = await readState(deps.store, policy, request, nowMs);
   return {
     request,
     userId,
@@ -102,24 +106,10 @@ async function decisionContext(
     timeZone: request.user?.timeZone || policy.defaults.timeZone,
     nowMs,
     slots: request.slots || policy.defaults.slots,
-    state,
-    complaints,
+    state: read.state,
+    stateAvailable: read.available,
+    complaints: read.complaints,
   };
-}
-
-/**
- * Complaints are per item, not per user, so they live apart from the
- * user's state; they are read, in parallel with it, only when a rule that
- * runs needs them.
- */
-async function complaintCountsFor(
-  store: StateStore,
-  policy: Policy,
-  request: ScreenRequest,
-): Promise<ReadonlyMap<string, number>> {
-  const needed = policy.rules.some((placed) => placed.rule.needsComplaints);
-  if (!needed || request.candidates.length === 0) return new Map();
-  return store.complaintCounts(request.candidates.map((c) => c.id));
 }
 
 /**
@@ -134,14 +124,20 @@ async function commitAdmitted(
   limits: CommitLimitsOwner,
 ) {
   const deliveries = verdict.admitted.map((item) => deliveryRecord(item, ctx));
-  const result = await store.commit(ctx.userId, {
-    nowMs: ctx.nowMs,
-    deliveries,
-    caps: limits.caps,
-    minGapMs: limits.minGapMs,
-  });
+  let result: CommitResult;
+  try {
+    result = await store.commit(ctx.userId, {
+      nowMs: ctx.nowMs,
+      deliveries,
+      caps: limits.caps,
+      minGapMs: limits.minGapMs,
+    });
+  } catch (error) {
+    if (!(error instanceof StoreUnavailableError)) throw error;
+    return uncommitted(ctx, verdict, limits);
+  }
   if (result.accepted === verdict.admitted.length) {
-    return { verdict, state: result.state };
+    return { verdict, state: result.state, committed: true };
   }
   const reason = raceReason(limits.owner);
   const lost: Removal[] = verdict.admitted
@@ -154,6 +150,38 @@ async function commitAdmitted(
       dropped: [...verdict.dropped, ...lost],
     },
     state: result.state,
+    committed: true,
+  };
+}
+
+/**
+ * The store could not record: a fail-closed cap owner drops everything it
+ * admitted (nothing may go out uncounted); fail-open admits without a
+ * record and says so with `committed: false`.
+ */
+function uncommitted(
+  ctx: DecisionContext,
+  verdict: Verdict,
+  limits: CommitLimitsOwner,
+) {
+  const base = { state: ctx.state, committed: false };
+  if (limits.owner?.onStateUnavailable === "fail-open") {
+    return { ...base, verdict };
+  }
+  const reason: Reason = {
+    ruleId: limits.owner?.rule.id ?? "commit",
+    code: "state.unavailable",
+    article: limits.owner?.rule.article ?? "Art. 5(6)",
+    message: "the push could not be recorded; the cap fails closed",
+  };
+  const lost = verdict.admitted.map((item) => ({ item, reason }));
+  return {
+    ...base,
+    verdict: {
+      ...verdict,
+      admitted: [],
+      dropped: [...verdict.dropped, ...lost],
+    },
   };
 }
 

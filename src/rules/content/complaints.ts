@@ -27,6 +27,7 @@ export const complaintThreshold = defineRuleType({
     return {
       ...rule,
       needsComplaints: true,
+      needsState: true,
       complaintThreshold: params.threshold,
     };
   },

@@ -58,6 +58,7 @@ export const frequencyCap = defineRuleType({
         return applyCaps(identity, caps, items, ctx);
       },
       commitLimits: () => ({ caps, minGapMs }),
+      needsState: true,
     };
   },
 });
