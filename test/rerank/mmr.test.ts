@@ -17,7 +17,7 @@ const arbList = fc
     k: fc.integer({ min: 1, max: 12 }),
   })
   .map(({ n, levels, picks, k }) => {
-    const at = (x: number) => levels[picks[x % 48]!]!;
+    const at = (x: number) => levels[picks[x % 48] ?? 0] ?? 0;
     const scores = Array.from({ length: n }, (_, i) => at(i));
     const vectors = scores.map((_, i) => [at(3 * i + 1), at(3 * i + 2), 0.5]);
     return { scores, vectors, k };
