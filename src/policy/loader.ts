@@ -1,21 +1,25 @@
 import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { LineCounter, parseDocument, type Document } from "yaml";
-import type { z } from "zod";
 import { topicLabelDeriver } from "../labels/derive.js";
 import type { PlacedRule } from "../pipeline/pipeline.js";
+import type { Rule } from "../pipeline/rule.js";
 import { RULE_TYPES } from "../rules/index.js";
-import type { RuleBuildContext } from "../rules/registry.js";
+import { PolicyError, type PolicyProblem } from "./errors.js";
+import { layerPolicy, type LayeredPolicy, type Origin } from "./layers.js";
+import type { Policy, RuleInfo, SurfaceRules } from "./policy.js";
 import {
-  formatPath,
-  locate,
-  locateKey,
-  PolicyError,
-  type PolicyProblem,
-} from "./errors.js";
-import type { Policy, RuleInfo } from "./policy.js";
-import { policySchema, type PolicyFile, type RuleEntry } from "./schema.js";
+  policySchema,
+  type PolicyFile,
+  type RuleEntry,
+  type RuleOverride,
+} from "./schema.js";
+import {
+  checkWith,
+  problemAt,
+  problemAtKey,
+  zodProblems,
+} from "./yaml-source.js";
 
 /**
  * Loads and validates a policy file. The server, hot reload and
@@ -27,168 +31,165 @@ export async function loadPolicy(file: string): Promise<Policy> {
   return compilePolicy(file, source);
 }
 
-/** Validates and builds a policy from its YAML text. */
+/**
+ * Validates and builds a policy from its YAML text, reading the files it
+ * `extends`. Every surface's rule list is built here, once.
+ */
 export function compilePolicy(file: string, source: string): Policy {
-  const parsed = parseSource(file, source);
-  const checked = policySchema.safeParse(parsed.doc.toJS());
-  if (!checked.success) {
-    throw new PolicyError(zodProblems(parsed, [], checked.error));
-  }
-  const policy = checked.data;
-  const ctx = { policyDir: path.dirname(file), policy };
-  const rules = buildRules(parsed, policy, ctx);
+  const layered = layerPolicy(file, source);
+  const policy = mergedPolicy(layered);
+  const problems: PolicyProblem[] = [];
+  const base = buildBase(layered, policy, problems);
+  const surfaces = buildSurfaces(layered, policy, base, problems);
+  if (problems.length > 0) throw new PolicyError(problems);
+  const baseRules = surfaceOf("", policy.defaults.slots, base, policy);
   return {
     name: policy.name,
-    version: `${policy.name}@${contentHash(source)}`,
+    version: `${policy.name}@${contentHash(layered)}`,
     path: file,
+    files: layered.files.map((parsed) => parsed.file),
     loadedAtMs: Date.now(),
     defaults: policy.defaults,
     labels: topicLabelDeriver(policy.labels.fromTopics),
-    rules,
-    ruleInfos: policy.rules.map((entry) =>
-      ruleInfo({ ...entry, mode: effectiveMode(entry, policy) }),
-    ),
+    base: baseRules,
+    rules: baseRules.rules,
+    ruleInfos: baseRules.ruleInfos,
+    surfaces,
   };
 }
 
-interface ParsedSource {
-  readonly file: string;
-  readonly doc: Document;
-  readonly lines: LineCounter;
+/** The merged files checked as one policy; only `rules` can fail here. */
+function mergedPolicy(layered: LayeredPolicy): PolicyFile {
+  const root = layered.files.at(-1);
+  if (root === undefined) throw new Error("policy chain is empty");
+  return checkWith(root, policySchema, layered.merged);
 }
 
-function parseSource(file: string, source: string): ParsedSource {
-  const lines = new LineCounter();
-  const doc = parseDocument(source, { lineCounter: lines, uniqueKeys: true });
-  if (doc.errors.length > 0) {
-    throw new PolicyError(
-      doc.errors.map((error) => {
-        const [line, column] = [
-          error.linePos?.[0].line ?? 1,
-          error.linePos?.[0].col ?? 1,
-        ];
-        const message = yamlMessage(error.message);
-        return { file, line, column, path: "", message };
-      }),
-    );
-  }
-  return { file, doc, lines };
+/** One rule of a surface: its entry after overrides, and what was built. */
+interface BuiltRule {
+  readonly entry: RuleEntry;
+  readonly rule: Rule | undefined;
+  readonly params: unknown;
 }
 
-function buildRules(
-  parsed: ParsedSource,
+function buildBase(
+  layered: LayeredPolicy,
   policy: PolicyFile,
-  ctx: RuleBuildContext,
-): PlacedRule[] {
-  const problems: PolicyProblem[] = [];
-  const placed: PlacedRule[] = [];
-  const seen = new Set<string>();
-  policy.rules.forEach((entry, index) => {
-    const at = ["rules", index];
-    if (seen.has(entry.id)) {
-      problems.push(
-        problemAt(parsed, [...at, "id"], `duplicate rule id ${entry.id}`),
-      );
-    }
-    seen.add(entry.id);
-    const rule = buildRule(parsed, entry, at, ctx, problems);
-    const mode = effectiveMode(entry, policy);
-    if (rule !== undefined && mode !== "off") placed.push({ rule, mode });
+  problems: PolicyProblem[],
+): BuiltRule[] {
+  return policy.rules.map((entry) => {
+    const origin = layered.ruleOrigins.get(entry.id);
+    if (origin === undefined) throw new Error(`no origin for ${entry.id}`);
+    const paramsAt = { ...origin, at: [...origin.at, "params"] };
+    return buildRule(entry, paramsAt, policy, problems);
   });
-  if (problems.length > 0) throw new PolicyError(problems);
-  return placed;
 }
 
 function buildRule(
-  parsed: ParsedSource,
   entry: RuleEntry,
-  at: (string | number)[],
-  ctx: RuleBuildContext,
+  paramsAt: Origin,
+  policy: PolicyFile,
   problems: PolicyProblem[],
-) {
+): BuiltRule {
+  const failed = { entry, rule: undefined, params: entry.params };
   const ruleType = RULE_TYPES.get(entry.type);
   if (ruleType === undefined) {
-    const known = [...RULE_TYPES.keys()].sort().join(", ");
-    problems.push(
-      problemAt(
-        parsed,
-        [...at, "type"],
-        `unknown rule type ${entry.type} (known: ${known})`,
-      ),
-    );
-    return undefined;
+    problems.push(unknownType(paramsAt, entry.type));
+    return failed;
   }
   const params = ruleType.params.safeParse(entry.params);
   if (!params.success) {
-    problems.push(...zodProblems(parsed, [...at, "params"], params.error));
-    return undefined;
+    problems.push(...zodProblems(paramsAt.parsed, paramsAt.at, params.error));
+    return failed;
   }
+  const ctx = { policyDir: path.dirname(paramsAt.parsed.file), policy };
   try {
-    return ruleType.create(entry, params.data, ctx);
+    const rule = ruleType.create(entry, params.data, ctx);
+    return { entry, rule, params: params.data };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    problems.push(problemAt(parsed, [...at, "params"], message));
-    return undefined;
+    problems.push(problemAt(paramsAt.parsed, paramsAt.at, message));
+    return failed;
   }
 }
 
-function zodProblems(
-  parsed: ParsedSource,
-  prefix: readonly PropertyKey[],
-  error: z.ZodError,
-): PolicyProblem[] {
-  return error.issues.flatMap((issue) => {
-    const at = [...prefix, ...issue.path];
-    if (issue.code === "unrecognized_keys") {
-      return issue.keys.map((key) => {
-        const { line, column } = locateKey(parsed.doc, parsed.lines, at, key);
-        const where = formatPath([...at, key]);
-        return {
-          file: parsed.file,
-          line,
-          column,
-          path: where,
-          message: `unknown key ${key}`,
-        };
-      });
-    }
-    const value = parsed.doc.getIn(at as unknown[]);
-    return [problemAt(parsed, at, issueMessage(issue, value))];
-  });
+function unknownType(paramsAt: Origin, type: string): PolicyProblem {
+  const known = [...RULE_TYPES.keys()].sort().join(", ");
+  const at = [...paramsAt.at.slice(0, -1), "type"];
+  const message = `unknown rule type ${type} (known: ${known})`;
+  return problemAt(paramsAt.parsed, at, message);
 }
 
-/** Says what is wrong in the style of the rest: lowercase, with the value. */
-function issueMessage(issue: z.core.$ZodIssue, value: unknown): string {
-  const got = value === undefined ? "" : ` (got ${JSON.stringify(value)})`;
-  switch (issue.code) {
-    case "invalid_type":
-      if (value === undefined) return "required";
-      return `must be ${issue.expected}${got}`;
-    case "too_small":
-      return `must be >= ${String(issue.minimum)}${got}`;
-    case "too_big":
-      return `must be <= ${String(issue.maximum)}${got}`;
-    case "invalid_value":
-      return `must be one of ${issue.values.join(", ")}${got}`;
-    default:
-      return `${issue.message}${got}`;
+function buildSurfaces(
+  layered: LayeredPolicy,
+  policy: PolicyFile,
+  base: readonly BuiltRule[],
+  problems: PolicyProblem[],
+): Map<string, SurfaceRules> {
+  const surfaces = new Map<string, SurfaceRules>();
+  for (const [name, surface] of Object.entries(policy.surfaces)) {
+    const origins = layered.overrideOrigins.get(name) ?? new Map();
+    rejectUnknownIds(origins, base, problems);
+    const built = base.map((rule) => {
+      const origin = origins.get(rule.entry.id);
+      if (origin === undefined) return rule;
+      const override = surface.rules[rule.entry.id] ?? {};
+      return overrideRule(rule, { override, origin }, policy, problems);
+    });
+    const slots = surface.slots ?? policy.defaults.slots;
+    surfaces.set(name, surfaceOf(name, slots, built, policy));
+  }
+  return surfaces;
+}
+
+function rejectUnknownIds(
+  origins: ReadonlyMap<string, Origin>,
+  base: readonly BuiltRule[],
+  problems: PolicyProblem[],
+) {
+  const known = base.map((rule) => rule.entry.id);
+  for (const [id, origin] of origins) {
+    if (known.includes(id)) continue;
+    const message = `unknown rule id ${id} (known: ${known.join(", ")})`;
+    problems.push(
+      problemAtKey(origin.parsed, origin.at.slice(0, -1), id, message),
+    );
   }
 }
 
-/** The YAML library's first line, without its own position suffix. */
-function yamlMessage(message: string): string {
-  const first = message.split("\n")[0] ?? message;
-  const bare = first.replace(/ at line \d+, column \d+:?$/, "");
-  return bare.charAt(0).toLowerCase() + bare.slice(1);
+/**
+ * Applies one surface override. A new mode reuses the base rule as built;
+ * new parameters build the rule again, located at the override.
+ */
+function overrideRule(
+  base: BuiltRule,
+  { override, origin }: { override: RuleOverride; origin: Origin },
+  policy: PolicyFile,
+  problems: PolicyProblem[],
+): BuiltRule {
+  const entry = { ...base.entry, mode: override.mode ?? base.entry.mode };
+  if (override.params === undefined || base.rule === undefined) {
+    return { ...base, entry };
+  }
+  entry.params = { ...base.entry.params, ...override.params };
+  const paramsAt = { ...origin, at: [...origin.at, "params"] };
+  return buildRule(entry, paramsAt, policy, problems);
 }
 
-function problemAt(
-  parsed: ParsedSource,
-  at: readonly PropertyKey[],
-  message: string,
-): PolicyProblem {
-  const { line, column } = locate(parsed.doc, parsed.lines, at);
-  return { file: parsed.file, line, column, path: formatPath(at), message };
+function surfaceOf(
+  name: string,
+  slots: number,
+  built: readonly BuiltRule[],
+  policy: PolicyFile,
+): SurfaceRules {
+  const rules: PlacedRule[] = [];
+  for (const { entry, rule } of built) {
+    const mode = effectiveMode(entry, policy);
+    if (rule === undefined || mode === "off") continue;
+    rules.push({ rule, mode, onStateUnavailable: entry.onStateUnavailable });
+  }
+  const ruleInfos = built.map((rule) => ruleInfo(rule, policy));
+  return { name, slots, rules, ruleInfos };
 }
 
 /** A policy-wide `mode: shadow` makes every enforced rule only report. */
@@ -197,11 +198,21 @@ function effectiveMode(entry: RuleEntry, policy: PolicyFile) {
   return entry.mode;
 }
 
-function ruleInfo(entry: RuleEntry): RuleInfo {
-  const { id, type, article, mode, description } = entry;
-  return { id, type, article, mode, description };
+function ruleInfo(built: BuiltRule, policy: PolicyFile): RuleInfo {
+  const { id, type, article, description } = built.entry;
+  const mode = effectiveMode(built.entry, policy);
+  return { id, type, article, mode, description, params: built.params };
 }
 
-function contentHash(source: string): string {
-  return createHash("sha256").update(source).digest("hex").slice(0, 12);
+/**
+ * The first 12 hex digits of the SHA-256 of the file, or of every file of
+ * an `extends` chain (a change to a parent changes the version too).
+ */
+function contentHash(layered: LayeredPolicy): string {
+  const hash = createHash("sha256");
+  layered.files.forEach((parsed, index) => {
+    if (index > 0) hash.update("\0");
+    hash.update(parsed.source);
+  });
+  return hash.digest("hex").slice(0, 12);
 }

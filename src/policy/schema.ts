@@ -27,6 +27,14 @@ export const ruleEntrySchema = z.strictObject({
   mode: ruleModeSchema.default("enforce"),
   description: z.string().default(""),
   params: z.record(z.string(), z.unknown()).default({}),
+  /**
+   * For rules that read per-user state: what happens when the store cannot
+   * be reached. `fail-closed` removes every item the rule would see (safe
+   * for caps); `fail-open` skips the rule for that request.
+   */
+  onStateUnavailable: z
+    .enum(["fail-open", "fail-closed"])
+    .default("fail-closed"),
 });
 
 export type RuleEntry = z.infer<typeof ruleEntrySchema>;
@@ -50,7 +58,40 @@ export const labelsSchema = z.strictObject({
   fromTopics: z.record(z.string(), z.array(z.string())).default({}),
 });
 
-export const policySchema = z.strictObject({
+/** A surface name as requests send it, e.g. `lockscreen`. */
+export const surfaceNameSchema = z
+  .string()
+  .regex(
+    /^[a-z][a-z0-9_-]*$/,
+    "surface name must be lowercase, e.g. lockscreen",
+  );
+
+/**
+ * How one surface changes one rule of the base list. `mode` replaces the
+ * rule's mode; `params` are merged key by key over the rule's parameters (a
+ * key given replaces the base value whole, lists included).
+ */
+export const ruleOverrideSchema = z.strictObject({
+  mode: ruleModeSchema.optional(),
+  params: z.record(z.string(), z.unknown()).optional(),
+});
+
+export type RuleOverride = z.infer<typeof ruleOverrideSchema>;
+
+/**
+ * One surface (where the push appears) and how it differs from the base:
+ * its slots when the request sends none, and rule overrides by rule id. The
+ * rule order is always the base order.
+ */
+export const surfaceSchema = z.strictObject({
+  slots: z.int().min(1).max(100).optional(),
+  rules: z.record(ruleIdSchema, ruleOverrideSchema).default({}),
+});
+
+export type SurfaceEntry = z.infer<typeof surfaceSchema>;
+
+/** Keys a policy file and a merged policy share. */
+const policyShape = {
   name: z.string().regex(/^[a-z][a-z0-9-]*$/, "name must be kebab-case"),
   description: z.string().default(""),
   /**
@@ -61,7 +102,26 @@ export const policySchema = z.strictObject({
   mode: z.enum(["enforce", "shadow"]).default("enforce"),
   defaults: defaultsSchema.prefault({}),
   labels: labelsSchema.prefault({}),
+  /** Per-surface overrides; a surface not listed gets the base rules. */
+  surfaces: z.record(surfaceNameSchema, surfaceSchema).default({}),
+};
+
+/** A policy with every `extends` resolved: what the rules are built from. */
+export const policySchema = z.strictObject({
+  ...policyShape,
   rules: z.array(ruleEntrySchema).min(1),
+});
+
+/**
+ * One policy file as written. A file may `extends` another (a path relative
+ * to itself); then its rules replace the parent's rules of the same id, in
+ * place, and new ids are added at the end. Only a file that extends nothing
+ * must list rules.
+ */
+export const policyFileSchema = z.strictObject({
+  ...policyShape,
+  extends: z.string().min(1).optional(),
+  rules: z.array(ruleEntrySchema).min(1).optional(),
 });
 
 export type PolicyFile = z.infer<typeof policySchema>;

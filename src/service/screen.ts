@@ -21,7 +21,7 @@ import {
 } from "../pipeline/pipeline.js";
 import type { Reason } from "../pipeline/reason.js";
 import type { DecisionContext, Removal } from "../pipeline/rule.js";
-import type { Policy } from "../policy/policy.js";
+import { surfaceRules, type Policy } from "../policy/policy.js";
 import { windowUsage } from "../rules/user/frequency-cap.js";
 import { StoreUnavailableError } from "../store/errors.js";
 import type {
@@ -67,10 +67,11 @@ export async function screen(
   const ctx = await decisionContext(deps, policy, request);
   const items = toItems(request.candidates);
   for (const item of items) policy.labels.derive(item);
-  let verdict = runPipeline(policy.rules, items, ctx);
+  const { rules } = surfaceRules(policy, request.surface);
+  let verdict = runPipeline(rules, items, ctx);
   let committed = false;
   let state = ctx.state;
-  const limits = commitLimitsOf(policy.rules, ctx);
+  const limits = commitLimitsOf(rules, ctx);
   if (request.commit && verdict.admitted.length > 0) {
     const result = await commitAdmitted(deps.store, ctx, verdict, limits);
     verdict = result.verdict;
@@ -105,7 +106,7 @@ async function decisionContext(
     minor: request.user?.ageBand === AgeBand.MINOR,
     timeZone: request.user?.timeZone || policy.defaults.timeZone,
     nowMs,
-    slots: request.slots || policy.defaults.slots,
+    slots: request.slots || surfaceRules(policy, request.surface).slots,
     state: read.state,
     stateAvailable: read.available,
     complaints: read.complaints,
