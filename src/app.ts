@@ -1,10 +1,15 @@
 import type * as grpc from "@grpc/grpc-js";
 import type http from "node:http";
+import { openDecisionLog } from "./decision-log/open.js";
+import { decisionObserver } from "./decision-log/observer.js";
 import { createLogger, maskUrl, type Logger } from "./log/logger.js";
+import { InstrumentedStore } from "./metrics/instrumented-store.js";
 import { Metrics } from "./metrics/metrics.js";
 import { loadPolicy } from "./policy/loader.js";
+import { PolicyReloader } from "./policy/reload.js";
 import { startGrpcServer } from "./server/grpc-server.js";
 import { startHttpServer } from "./server/http-server.js";
+import { serverCredentials, tlsMode } from "./server/tls.js";
 import { PolicyHolder } from "./service/policy-holder.js";
 import type { Settings } from "./settings/settings.js";
 import { MemoryStore } from "./store/memory.js";
@@ -29,7 +34,8 @@ export interface StartOptions {
 
 /**
  * Starts pushguard: loads the policy (a broken one stops the start), opens
- * the store, then serves gRPC and HTTP.
+ * the store and the decision log, serves gRPC and HTTP, then watches the
+ * policy for reloads.
  */
 export async function startPushguard(
   settings: Settings,
@@ -39,16 +45,25 @@ export async function startPushguard(
   const metrics = new Metrics();
   const policy = await loadPolicy(settings.policyPath);
   const policies = new PolicyHolder(policy);
-  metrics.setPolicy(policy.name, policy.version);
-  const store = options.store ?? openStore(settings, log);
+  metrics.policyLoaded(policy);
+  const store = new InstrumentedStore(
+    options.store ?? openStore(settings, log),
+    metrics,
+  );
+  const decisionLog = openDecisionLog(settings, { metrics, log });
   const deps = {
     policies,
     store,
     metrics,
     log,
+    onDecision: decisionObserver({ metrics, decisionLog, log }),
     ...(options.clock ? { clock: options.clock } : {}),
   };
-  const grpcServer = await startGrpcServer(deps, settings.grpcAddr);
+  const grpcServer = await startGrpcServer(
+    deps,
+    settings.grpcAddr,
+    serverCredentials(settings),
+  );
   let draining = false;
   const ready = () => !draining && policies.ready();
   const httpServer = await startHttpServer(
@@ -61,14 +76,27 @@ export async function startPushguard(
       httpPort: httpServer.port,
       policy: policy.version,
       store: store.kind,
+      tls: tlsMode(settings),
+      decisionLog: settings.decisionLog,
     },
     "pushguard serving",
   );
+  const reloader = settings.policyWatch
+    ? new PolicyReloader(
+        { policies, metrics, log },
+        {
+          policyPath: settings.policyPath,
+          debounceMs: settings.policyReloadDebounceMs,
+        },
+      ).start()
+    : undefined;
   const stop = async () => {
     draining = true;
+    reloader?.close();
     grpcServer.health.setStatus("", "NOT_SERVING");
     await drain(grpcServer.server, settings.shutdownGraceMs, log);
     await closeHttp(httpServer.server);
+    await decisionLog.close();
     await store.close();
     log.info("pushguard stopped");
   };

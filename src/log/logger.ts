@@ -1,5 +1,14 @@
 import { pino, type Logger } from "pino";
 
+const SECRET_FIELDS = [
+  "password",
+  "*.password",
+  "decisionLogKey",
+  "*.decisionLogKey",
+  "authorization",
+  "*.authorization",
+];
+
 /**
  * The process logger: JSON lines on stdout. Lifecycle events go at info,
  * per-request detail at debug; user ids never go in at any level.
@@ -8,7 +17,9 @@ export function createLogger(level: string): Logger {
   return pino({
     level,
     base: { service: "pushguard" },
-    redact: { paths: ["password", "*.password"], censor: "***" },
+    // Belt and braces: secrets are masked before logging (see maskUrl),
+    // and these fields are censored should one slip into a log call.
+    redact: { paths: SECRET_FIELDS, censor: "***" },
   });
 }
 

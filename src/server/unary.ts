@@ -22,16 +22,32 @@ export function unary<Req extends Message, Res extends Message>(
       .then(() => handler(call.request))
       .then(
         (response) => {
-          stop({ code: grpc.status[grpc.status.OK] });
+          finish(deps.log, method, grpc.status.OK, stop);
           callback(null, response);
         },
         (error: unknown) => {
           const failure = toStatus(error, method, deps.log);
-          stop({ code: grpc.status[failure.code] });
+          finish(deps.log, method, failure.code, stop);
           callback(failure);
         },
       );
   };
+}
+
+/**
+ * Records the call's duration and, at debug level only, one line naming the
+ * method, the status and the time: never the request, which carries ids.
+ */
+function finish(
+  log: Logger,
+  method: string,
+  code: grpc.status,
+  stop: (labels: { code: string }) => number,
+): void {
+  const seconds = stop({ code: grpc.status[code] });
+  if (!log.isLevelEnabled("debug")) return;
+  const ms = Math.round(seconds * 1e6) / 1e3;
+  log.debug({ method, code: grpc.status[code], ms }, "call finished");
 }
 
 function toStatus(
@@ -40,7 +56,6 @@ function toStatus(
   log: Logger,
 ): { code: grpc.status; details: string } {
   if (error instanceof ServiceError) {
-    log.debug({ method, code: error.code }, "call rejected");
     return { code: error.code, details: error.message };
   }
   log.error({ method, err: error }, "call failed");

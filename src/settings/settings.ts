@@ -20,6 +20,22 @@ export interface Settings {
   readonly logLevel: string;
   /** Time allowed for calls in flight at shutdown. Defaults to 10 s. */
   readonly shutdownGraceMs: number;
+  /** Reload the policy when its folder changes. Defaults to true. */
+  readonly policyWatch: boolean;
+  /** Quiet time after the last change before a reload. Defaults to 200 ms. */
+  readonly policyReloadDebounceMs: number;
+  /** Decision log: `stdout`, `off` or a file path. Defaults to `stdout`. */
+  readonly decisionLog: string;
+  /** HMAC key for user hashes; unset means a random key per process. */
+  readonly decisionLogKey: string | undefined;
+  /** Decision log bytes waiting for the destination. Defaults to 8 MiB. */
+  readonly decisionLogBufferBytes: number;
+  /** PEM server certificate chain; set with the key to serve TLS. */
+  readonly tlsCertPath: string | undefined;
+  /** PEM private key of the server certificate. */
+  readonly tlsKeyPath: string | undefined;
+  /** PEM CA bundle; set to require client certificates (mutual TLS). */
+  readonly tlsClientCaPath: string | undefined;
 }
 
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace"];
@@ -42,7 +58,60 @@ export function readSettings(env: Env = process.env): Settings {
     redisCommandTimeoutMs: integer(env, "PUSHGUARD_REDIS_TIMEOUT_MS", 50, 1),
     logLevel: oneOf(env, "PUSHGUARD_LOG_LEVEL", "info", LOG_LEVELS),
     shutdownGraceMs: integer(env, "PUSHGUARD_SHUTDOWN_GRACE_MS", 10_000, 0),
+    policyWatch: boolean(env, "PUSHGUARD_POLICY_WATCH", true),
+    policyReloadDebounceMs: integer(
+      env,
+      "PUSHGUARD_POLICY_RELOAD_DEBOUNCE_MS",
+      200,
+      0,
+    ),
+    decisionLog: text(env, "PUSHGUARD_DECISION_LOG", "stdout"),
+    decisionLogKey: secret(env, "PUSHGUARD_DECISION_LOG_KEY", 16),
+    decisionLogBufferBytes: integer(
+      env,
+      "PUSHGUARD_DECISION_LOG_BUFFER_BYTES",
+      8 * 1024 * 1024,
+      4096,
+    ),
+    ...tlsPaths(env),
   };
+}
+
+/** TLS needs a certificate and its key; mutual TLS needs both as well. */
+function tlsPaths(env: Env) {
+  const tlsCertPath = optional(env, "PUSHGUARD_TLS_CERT");
+  const tlsKeyPath = optional(env, "PUSHGUARD_TLS_KEY");
+  const tlsClientCaPath = optional(env, "PUSHGUARD_TLS_CLIENT_CA");
+  if ((tlsCertPath === undefined) !== (tlsKeyPath === undefined)) {
+    throw new SettingsError(
+      "PUSHGUARD_TLS_CERT and PUSHGUARD_TLS_KEY must be set together",
+    );
+  }
+  if (tlsClientCaPath !== undefined && tlsCertPath === undefined) {
+    throw new SettingsError(
+      "PUSHGUARD_TLS_CLIENT_CA needs PUSHGUARD_TLS_CERT and PUSHGUARD_TLS_KEY",
+    );
+  }
+  return { tlsCertPath, tlsKeyPath, tlsClientCaPath };
+}
+
+function boolean(env: Env, name: string, fallback: boolean): boolean {
+  const value = optional(env, name);
+  if (value === undefined) return fallback;
+  if (value === "true") return true;
+  if (value === "false") return false;
+  throw new SettingsError(`${name} ${value} must be true or false`);
+}
+
+/** A secret's value never appears in a message, only its length. */
+function secret(env: Env, name: string, minLength: number) {
+  const value = optional(env, name);
+  if (value !== undefined && value.length < minLength) {
+    throw new SettingsError(
+      `${name} has ${value.length} characters, must have >= ${minLength}`,
+    );
+  }
+  return value;
 }
 
 function optional(env: Env, name: string): string | undefined {

@@ -30,6 +30,8 @@ export async function startTestServer(
     PUSHGUARD_HTTP_ADDR: "127.0.0.1:0",
     PUSHGUARD_POLICY: path.join(repoRoot, "policies/default.yaml"),
     PUSHGUARD_SHUTDOWN_GRACE_MS: "2000",
+    // Tests that read the decision log point it at a file of their own.
+    PUSHGUARD_DECISION_LOG: "off",
     ...env,
   });
   return startPushguard(settings, {

@@ -1,0 +1,45 @@
+import type { Logger } from "../log/logger.js";
+import type { Metrics } from "../metrics/metrics.js";
+import type { Removal } from "../pipeline/rule.js";
+import type { Decision } from "../service/screen.js";
+import type { DecisionRecorder } from "./open.js";
+
+/**
+ * What happens after every Screen decision: counters, the decision log and,
+ * at debug level only, one log line without any user or item id. Runs on
+ * the request path, so it only counts and queues.
+ */
+export function decisionObserver(deps: {
+  metrics: Metrics;
+  decisionLog: DecisionRecorder;
+  log: Logger;
+}): (decision: Decision) => void {
+  return (decision) => {
+    const { verdict } = decision;
+    deps.metrics.observeDecision({
+      screened: decision.ctx.request.candidates.length,
+      admitted: verdict.admitted.length,
+      removed: reasonsOf(verdict.dropped),
+      wouldRemove: reasonsOf(verdict.wouldDrop),
+    });
+    deps.decisionLog.record(decision);
+    if (deps.log.isLevelEnabled("debug")) logDecision(deps.log, decision);
+  };
+}
+
+function reasonsOf(removals: readonly Removal[]) {
+  return removals.map((removal) => removal.reason);
+}
+
+function logDecision(log: Logger, { decisionId, policy, verdict }: Decision) {
+  log.debug(
+    {
+      decisionId,
+      policy: policy.version,
+      admitted: verdict.admitted.length,
+      dropped: verdict.dropped.length,
+      wouldDrop: verdict.wouldDrop.length,
+    },
+    "screen decided",
+  );
+}
