@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { normalizeText } from "../../src/text/normalize.js";
 
@@ -32,5 +33,24 @@ describe("normalizeText", () => {
     const title = "廖英强被证监会处罚1.2亿，你怎么看？";
     const once = normalizeText(title);
     expect(normalizeText(once)).toBe(once);
+  });
+});
+
+describe("normalizeText properties", () => {
+  it("is idempotent on any text", () => {
+    fc.assert(
+      fc.property(fc.string({ unit: "grapheme" }), (text) => {
+        const once = normalizeText(text);
+        expect(normalizeText(once)).toBe(once);
+      }),
+    );
+  });
+
+  it("never leaves leading, trailing or doubled white space", () => {
+    fc.assert(
+      fc.property(fc.string({ unit: "binary" }), (text) => {
+        expect(normalizeText(text)).not.toMatch(/^\s|\s$|\s\s/u);
+      }),
+    );
   });
 });

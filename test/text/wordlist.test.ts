@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { normalizeText } from "../../src/text/normalize.js";
 import {
@@ -182,6 +183,50 @@ describe("parseWordList", () => {
   it("rejects a term of format characters only", () => {
     expect(() => parseWordList("\u200b\n", "x.txt")).toThrow(
       'x.txt:1: empty term "\u200b"',
+    );
+  });
+});
+
+describe("compileWordList properties", () => {
+  /** Few characters, so that random terms and texts overlap often. */
+  const char = fc.constantFrom("a", "b", "地", "震", " ", "-", "𠮷");
+  const word = fc.string({ unit: char, minLength: 1, maxLength: 4 });
+
+  /** In this alphabet only a and b are letters of a spaced script. */
+  const spaced = (c: string | undefined): boolean =>
+    c !== undefined && /[ab]/u.test(c);
+
+  /** A term occurs where it sits in the text with its boundaries held. */
+  function occurs(term: string, text: string): boolean {
+    const key = normalizeText(term);
+    for (let at = text.indexOf(key); at !== -1;) {
+      const leftOk = !spaced(key[0]) || !spaced(text[at - 1]);
+      const rightOk = !spaced(key.at(-1)) || !spaced(text[at + key.length]);
+      if (leftOk && rightOk) return true;
+      at = text.indexOf(key, at + 1);
+    }
+    return false;
+  }
+
+  it("finds exactly the terms that occur on their boundaries", () => {
+    fc.assert(
+      fc.property(
+        fc.array(word, { maxLength: 6 }),
+        fc.string({ unit: char, maxLength: 12 }),
+        (terms, raw) => {
+          const text = normalizeText(raw);
+          const list = compileWordList(terms);
+          const expected = new Set(
+            terms
+              .filter((t) => normalizeText(t) !== "" && occurs(t, text))
+              .map((t) => normalizeText(t)),
+          );
+          const found = list.matches(text).map((t) => normalizeText(t));
+          expect(new Set(found)).toEqual(expected);
+          expect(list.firstMatch(text) === undefined).toBe(expected.size === 0);
+        },
+      ),
+      { numRuns: 2000 },
     );
   });
 });
