@@ -126,19 +126,40 @@ class EmbeddingSource implements SimilaritySource {
     embeddings.forEach((vector, i) => this.#setUnit(i, vector));
   }
 
+  /**
+   * Stores vector i divided by its length; a zero vector stays zero.
+   * Dividing by the largest magnitude first keeps the squares away from
+   * underflow (1e-161 squared is subnormal) and overflow, which would
+   * otherwise give cosines above 1 and a kernel that is not PSD.
+   */
   #setUnit(i: number, vector: ArrayLike<number>) {
-    if (vector.length !== this.#dims) {
+    const dims = this.#dims;
+    if (vector.length !== dims) {
       const got = vector.length;
       throw new RangeError(
-        `embedding ${i} has ${got} dimensions, expected ${this.#dims}`,
+        `embedding ${i} has ${got} dimensions, expected ${dims}`,
       );
     }
-    const scaled = scaledToUnit(vector);
-    if (scaled === undefined) {
+    let largest = 0;
+    for (let d = 0; d < dims; d++) {
+      const magnitude = Math.abs(vector[d] ?? 0);
+      if (!(magnitude <= largest)) largest = magnitude;
+    }
+    if (!Number.isFinite(largest)) {
       throw new RangeError(`embedding ${i} must be finite`);
     }
-    for (let d = 0; d < this.#dims; d++) {
-      this.#unit[d * this.size + i] = scaled[d] ?? 0;
+    if (largest === 0) return;
+    // Below 2^-1000, 1 / largest overflows: lift by an exact power of two.
+    const boost = largest < 2 ** -1000 ? 2 ** 600 : 1;
+    const shrink = 1 / (largest * boost);
+    let norm = 0;
+    for (let d = 0; d < dims; d++) {
+      norm += ((vector[d] ?? 0) * boost * shrink) ** 2;
+    }
+    const inverse = 1 / Math.sqrt(norm);
+    for (let d = 0; d < dims; d++) {
+      this.#unit[d * this.size + i] =
+        (vector[d] ?? 0) * boost * shrink * inverse;
     }
   }
 
@@ -165,29 +186,6 @@ class EmbeddingSource implements SimilaritySource {
 /** Rounding can put the cosine of (anti)parallel vectors just past 1. */
 function clampCosine(value: number) {
   return value > 1 ? 1 : value < -1 ? -1 : value;
-}
-
-/**
- * The vector divided by its length; zeros for a zero vector, undefined when
- * a value is not finite. Dividing by the largest magnitude first keeps the
- * squares away from underflow (1e-161 squared is subnormal) and overflow,
- * which would otherwise give cosines above 1 and a kernel that is not PSD.
- */
-function scaledToUnit(vector: ArrayLike<number>) {
-  let largest = 0;
-  for (let d = 0; d < vector.length; d++) {
-    largest = Math.max(largest, Math.abs(vector[d] ?? 0));
-  }
-  if (!Number.isFinite(largest)) return undefined;
-  const out = new Float64Array(vector.length);
-  if (largest === 0) return out;
-  let norm = 0;
-  for (let d = 0; d < vector.length; d++) {
-    out[d] = (vector[d] ?? 0) / largest;
-    norm += (out[d] ?? 0) ** 2;
-  }
-  const scale = 1 / Math.sqrt(norm);
-  return out.map((value) => value * scale);
 }
 
 /** Options of the topic-path similarity. */

@@ -65,9 +65,15 @@ describe("embedding similarity", () => {
     );
     fc.assert(
       fc.property(arbVector, arbVector, (a, b) => {
-        const s = embeddingSimilarity([a, b, [6.6e-161, 0], [2.2e-161, 0]]);
+        const tiny = [
+          [6.6e-161, 0],
+          [2.2e-161, 0],
+          [5e-324, 5e-324],
+        ];
+        const s = embeddingSimilarity([a, b, ...tiny, [1, 1]]);
         expect(Math.abs(s.pair(0, 1))).toBeLessThanOrEqual(1);
         expect(s.pair(2, 3)).toBe(1);
+        expect(s.pair(4, 5)).toBeCloseTo(1, 15);
       }),
     );
   });
