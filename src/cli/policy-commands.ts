@@ -2,6 +2,8 @@ import type { Command } from "commander";
 import { PolicyError } from "../policy/errors.js";
 import { explainPolicy, formatExplanation } from "../policy/explain.js";
 import { loadPolicy } from "../policy/loader.js";
+import { formatSuite, tally } from "../policy/testing/format.js";
+import { runPolicyTests } from "../policy/testing/suite.js";
 
 /** `pushguard policy ...`: the same loader the server uses. */
 export function registerPolicyCommands(program: Command): void {
@@ -24,6 +26,38 @@ export function registerPolicyCommands(program: Command): void {
     .action(async (file: string, options: ExplainOptions) => {
       process.exitCode = await explainFile(file, options);
     });
+  policy
+    .command("test")
+    .description(
+      "run table-driven policy tests (*.test.yaml); exit 1 on a failure",
+    )
+    .argument("<paths...>", "test files, or folders searched recursively")
+    .option(
+      "--require-coverage",
+      "also fail when a running rule removed nothing in any case",
+    )
+    .action(async (paths: string[], options: TestOptions) => {
+      process.exitCode = await testPaths(paths, options);
+    });
+}
+
+interface TestOptions {
+  readonly requireCoverage?: boolean;
+}
+
+async function testPaths(
+  paths: readonly string[],
+  options: TestOptions,
+): Promise<number> {
+  const suite = await runPolicyTests(paths);
+  console.log(formatSuite(suite));
+  const { passed, failed } = tally(suite);
+  if (passed + failed === 0) {
+    console.error(`no *.test.yaml files under ${paths.join(", ")}`);
+    return 1;
+  }
+  const uncovered = suite.coverage.some((c) => c.uncovered.length > 0);
+  return failed > 0 || (options.requireCoverage && uncovered) ? 1 : 0;
 }
 
 interface ExplainOptions {
