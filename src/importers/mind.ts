@@ -89,7 +89,7 @@ export interface MindImpression {
 export function parseMindNewsLine(line: string, lineNumber: number): MindNews {
   const fields = line.split("\t");
   const [id = "", category = "", subcategory = "", title = ""] = fields;
-  if (fields.length < 6 || id === "") {
+  if (fields.length !== 8 || id === "") {
     throw new Error(
       `news.tsv line ${lineNumber}: expected 8 tab-separated fields, got ${fields.length}`,
     );
