@@ -1,0 +1,276 @@
+/**
+ * Counts Redis commands and round trips per store call, from Redis itself,
+ * on a standalone Redis and a three-master Cluster started here from the
+ * installed `redis-server`.
+ *
+ * Two views, both taken on the servers:
+ * - `INFO commandstats` after `CONFIG RESETSTAT`: every command executed,
+ *   including the ones a Lua script calls inside Redis;
+ * - `MONITOR`: each command with its source, a client address for a command
+ *   that came over the network (a round trip) and `lua` for one run by a
+ *   script.
+ *
+ * Run: npx tsx bench/redis/commands.ts
+ * Writes bench/results/redis-commands.md.
+ */
+import { execFileSync } from "node:child_process";
+import { readFileSync, mkdirSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { Redis } from "ioredis";
+import { createRedisStore } from "../../src/store/redis.js";
+import type { RedisStoreOptions } from "../../src/store/redis.js";
+import type { StateStore } from "../../src/store/store.js";
+import {
+  COMMANDS_INSIDE_SCRIPTS,
+  parseCommandStats,
+} from "../../test/store/redis-probe.js";
+import {
+  startRedisCluster,
+  startRedisServer,
+} from "../../test/store/redis-servers.js";
+
+const CALLS = 200;
+/** Warm-up users: enough to reach every Cluster master at least once. */
+const WARM_UP = 30;
+const NOW = Date.parse("2026-03-02T10:00:00Z");
+const HOUR = 3_600_000;
+const ITEMS = Array.from({ length: 100 }, (_, i) => `item${i}`);
+const here = path.dirname(fileURLToPath(import.meta.url));
+const resultFile = path.resolve(here, "../results/redis-commands.md");
+
+/** One store call measured `CALLS` times for different users. */
+interface Operation {
+  readonly name: string;
+  readonly run: (store: StateStore, i: number) => Promise<unknown>;
+}
+
+const OPERATIONS: readonly Operation[] = [
+  { name: "readUser", run: (store, i) => store.readUser(`u${i}`, NOW) },
+  {
+    name: "commit (2 planned, 2 caps)",
+    run: (store, i) => store.commit(`u${i}`, commitPlan(i)),
+  },
+  {
+    name: "recordDelivery",
+    run: (store, i) =>
+      store.recordDelivery(`u${i}`, {
+        deliveryId: `d${i}`,
+        record: record(`item${i}`, NOW - HOUR),
+      }),
+  },
+  {
+    name: "recordFeedback",
+    run: (store, i) =>
+      store.recordFeedback(`u${i}`, {
+        feedbackId: `f${i}`,
+        itemId: `item${i}`,
+        event: "dismissed",
+        atMs: NOW,
+      }),
+  },
+  {
+    name: "addComplaint",
+    run: (store, i) =>
+      store.addComplaint({
+        itemId: `item${i % 100}`,
+        providerId: "provider-1",
+        reporter: `reporter${i}`,
+        reason: "misleading",
+        details: "",
+        atMs: NOW,
+      }),
+  },
+  {
+    name: "complaintCounts (100 items)",
+    run: (store) => store.complaintCounts(ITEMS),
+  },
+];
+
+function record(itemId: string, atMs: number) {
+  return { itemId, atMs, topics: ["sport"], classes: [], consumption: false };
+}
+
+function commitPlan(i: number) {
+  return {
+    nowMs: NOW,
+    deliveries: [record(`a${i}`, NOW), record(`b${i}`, NOW)],
+    caps: [
+      { name: "hour", windowMs: HOUR, limit: 2 },
+      { name: "day", windowMs: 24 * HOUR, limit: 5 },
+    ],
+    minGapMs: 0,
+  };
+}
+
+/** What the servers saw during one operation's `CALLS` calls. */
+interface Counts {
+  readonly executed: Map<string, number>;
+  readonly fromClients: number;
+  readonly fromScripts: number;
+}
+
+/** Watches every master: resets stats, and counts MONITOR lines by source. */
+class ServerWatch {
+  private fromClients = 0;
+  private fromScripts = 0;
+  private readonly monitors: Redis[] = [];
+
+  private constructor(private readonly nodes: readonly Redis[]) {}
+
+  static async start(ports: readonly number[]): Promise<ServerWatch> {
+    const nodes = ports.map((port) => new Redis(port, "127.0.0.1"));
+    const watch = new ServerWatch(nodes);
+    for (const node of nodes) {
+      // monitor() opens a second connection beside the node's own.
+      const monitor = await node.monitor();
+      monitor.on("monitor", (_time, args: string[], source: string) =>
+        watch.seen(args, source),
+      );
+      watch.monitors.push(monitor);
+    }
+    return watch;
+  }
+
+  async measure(work: () => Promise<void>): Promise<Counts> {
+    await Promise.all(this.nodes.map((node) => node.config("RESETSTAT")));
+    await settle();
+    this.fromClients = 0;
+    this.fromScripts = 0;
+    await work();
+    await settle();
+    const executed = new Map<string, number>();
+    for (const node of this.nodes) {
+      const stats = parseCommandStats(await node.info("commandstats"));
+      for (const [command, calls] of stats) {
+        if (/^(info|config)/.test(command)) continue;
+        executed.set(command, (executed.get(command) ?? 0) + calls);
+      }
+    }
+    const { fromClients, fromScripts } = this;
+    return { executed, fromClients, fromScripts };
+  }
+
+  async stop(): Promise<void> {
+    for (const client of [...this.monitors, ...this.nodes]) {
+      client.disconnect();
+    }
+  }
+
+  private seen(args: string[], source: string): void {
+    const command = String(args[0]).toLowerCase();
+    if (command === "info" || command === "config") return;
+    if (source === "lua") this.fromScripts += 1;
+    else this.fromClients += 1;
+  }
+}
+
+function settle(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 200));
+}
+
+async function measureBackend(
+  label: string,
+  ports: readonly number[],
+  options: RedisStoreOptions,
+): Promise<string[]> {
+  const store = await createRedisStore(options);
+  const watch = await ServerWatch.start(ports);
+  const rows: string[] = [];
+  for (const operation of OPERATIONS) {
+    // ioredis sends EVAL the first time a script runs on a connection.
+    for (let i = 1; i <= WARM_UP; i += 1) await operation.run(store, -i);
+    const counts = await watch.measure(async () => {
+      for (let i = 0; i < CALLS; i += 1) await operation.run(store, i);
+    });
+    rows.push(row(label, operation.name, counts));
+  }
+  await watch.stop();
+  await store.close();
+  return rows;
+}
+
+function row(label: string, name: string, counts: Counts): string {
+  const executed = [...counts.executed].sort(([a], [b]) => a.localeCompare(b));
+  const sent = executed.filter(
+    ([command]) => !COMMANDS_INSIDE_SCRIPTS.has(command),
+  );
+  const inside = executed.filter(([command]) =>
+    COMMANDS_INSIDE_SCRIPTS.has(command),
+  );
+  const perCall = (n: number) => (n / CALLS).toFixed(2);
+  const list = (pairs: [string, number][]) =>
+    pairs.map(([command, n]) => `${command} ${perCall(n)}`).join(", ");
+  return [
+    `| ${label} | ${name} | ${perCall(counts.fromClients)}`,
+    `${list(sent)}`,
+    `${perCall(counts.fromScripts)}`,
+    `${list(inside) || "none"} |`,
+  ].join(" | ");
+}
+
+function machine(): string[] {
+  const cpu = readFileSync("/proc/cpuinfo", "utf8").match(
+    /^model name\s*:\s*(.+)$/m,
+  );
+  const redis = execFileSync("redis-server", ["--version"], {
+    encoding: "utf8",
+  });
+  return [
+    `- date: ${new Date().toISOString()}`,
+    `- machine: ${os.cpus().length} cores (nproc), ${cpu?.[1] ?? "unknown cpu"}`,
+    `- node: ${process.version}`,
+    `- redis: ${redis.trim()}`,
+    "- command: `npx tsx bench/redis/commands.ts`",
+  ];
+}
+
+async function main(): Promise<void> {
+  const server = await startRedisServer();
+  const cluster = await startRedisCluster(3);
+  const common = { commandTimeoutMs: 1_000, keyPrefix: "bench:" };
+  try {
+    const standalone = await measureBackend("standalone", [server.port], {
+      url: server.url,
+      ...common,
+    });
+    const ports = cluster.servers.map((s) => s.port);
+    const clustered = await measureBackend("cluster (3 masters)", ports, {
+      clusterNodes: cluster.nodes,
+      ...common,
+    });
+    writeReport([...standalone, ...clustered]);
+  } finally {
+    await server.kill();
+    await cluster.stop();
+  }
+}
+
+function writeReport(rows: readonly string[]): void {
+  const lines = [
+    "# Redis commands per store call",
+    "",
+    ...machine(),
+    "",
+    `Each operation ran ${CALLS} times (different users) after ${WARM_UP}`,
+    "warm-up calls. Counts are per call, from the Redis servers themselves:",
+    "round trips are MONITOR lines from a client address; commands sent and",
+    "commands run inside scripts come from `INFO commandstats` after",
+    "`CONFIG RESETSTAT` (ioredis sends EVAL the first time a script runs on",
+    "a connection, EVALSHA afterwards; the warm-up takes those, so the",
+    "figures are the steady state). A Screen that needs complaint counts as",
+    "well as the user's state makes two calls, `readUser` and",
+    "`complaintCounts`; on a Cluster they go to different slots.",
+    "",
+    "| backend | operation | round trips | commands sent | commands in scripts (MONITOR) | commands in scripts (commandstats) |",
+    "| --- | --- | --- | --- | --- | --- |",
+    ...rows,
+    "",
+  ];
+  mkdirSync(path.dirname(resultFile), { recursive: true });
+  writeFileSync(resultFile, lines.join("\n"));
+  console.log(lines.join("\n"));
+}
+
+await main();
