@@ -12,6 +12,12 @@ const LATENCY_BUCKETS_SECONDS = [
   1,
 ];
 
+const GAUGES_NAMED_TOTAL = [
+  "nodejs_active_handles_total",
+  "nodejs_active_requests_total",
+  "nodejs_active_resources_total",
+];
+
 /** A circuit breaker's states, as `pushguard_store_circuit_state` shows. */
 export const CIRCUIT_STATES = ["closed", "open", "half-open"] as const;
 export type CircuitStateName = (typeof CIRCUIT_STATES)[number];
@@ -139,9 +145,19 @@ export class Metrics {
   constructor(options: { processMetrics?: boolean } = {}) {
     this.policyLoads.inc({ outcome: "success" }, 0);
     this.policyLoads.inc({ outcome: "failure" }, 0);
-    if (options.processMetrics ?? true) {
-      // Unprefixed, so that stock Node.js dashboards and alerts apply.
-      collectDefaultMetrics({ register: this.registry });
+    if (options.processMetrics ?? true) this.collectProcessMetrics();
+  }
+
+  /**
+   * prom-client's default process and Node.js metrics, unprefixed so that
+   * stock Node.js dashboards apply. Three of them are gauges named `_total`,
+   * which `promtool check metrics` rejects; they only sum the by-type
+   * gauges kept beside them (`nodejs_active_handles` and so on).
+   */
+  private collectProcessMetrics(): void {
+    collectDefaultMetrics({ register: this.registry });
+    for (const name of GAUGES_NAMED_TOTAL) {
+      this.registry.removeSingleMetric(name);
     }
   }
 

@@ -49,6 +49,8 @@ function readPem(file: string, setting: string): Buffer {
     return readFileSync(file);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? "unreadable";
-    throw new Error(`${setting} ${file} cannot be read: ${code}`);
+    throw new Error(`${setting} ${file} cannot be read: ${code}`, {
+      cause: error,
+    });
   }
 }

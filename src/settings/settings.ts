@@ -6,7 +6,7 @@
 export interface Settings {
   /** gRPC listen address. Defaults to `0.0.0.0:50051`. */
   readonly grpcAddr: string;
-  /** HTTP address for /metrics, /healthz, /readyz. Defaults to `0.0.0.0:9464`. */
+  /** Address of /metrics, /healthz and /readyz. Defaults to `0.0.0.0:9464`. */
   readonly httpAddr: string;
   /** Policy file to serve. Defaults to `policies/default.yaml`. */
   readonly policyPath: string;

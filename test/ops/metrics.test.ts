@@ -6,7 +6,8 @@ import type { StateStore } from "../../src/store/store.js";
 
 async function valueOf(metrics: Metrics, name: string, labels = {}) {
   const metric = metrics.registry.getSingleMetric(name);
-  const { values } = await metric!.get();
+  if (metric === undefined) throw new Error(`no metric ${name}`);
+  const { values } = await metric.get();
   const wanted = Object.entries(labels);
   const match = values.find((v) =>
     wanted.every(
