@@ -65,7 +65,7 @@ export type { CircuitState } from "./circuit.js";
 export interface RedisStoreOptions {
   /** Standalone Redis, `redis://host:port/db`. */
   readonly url?: string;
-  /** Cluster seed nodes, `host:port` or `redis://host:port`. */
+  /** Cluster seed nodes, `host:port` or `redis://host:port`; empty: none. */
   readonly clusterNodes?: readonly string[];
   /** Time after which a command rejects; tens of milliseconds. */
   readonly commandTimeoutMs: number;
@@ -120,7 +120,7 @@ interface Limits {
 
 /**
  * Connects to Redis (standalone when `url` is set, Cluster when
- * `clusterNodes` is) and resolves once it is ready. Rejects with
+ * `clusterNodes` is not empty) and resolves once it is ready. Rejects with
  * `StoreUnavailableError` when it is not ready within `connectTimeoutMs`.
  */
 export async function createRedisStore(
@@ -275,11 +275,12 @@ function connect(options: RedisStoreOptions): Client {
       50 * 2 ** times,
       options.reconnectMaxDelayMs ?? DEFAULT_RECONNECT_MAX_DELAY_MS,
     );
-  if (options.url !== undefined && options.clusterNodes !== undefined) {
+  const seeds = options.clusterNodes ?? [];
+  if (options.url !== undefined && seeds.length > 0) {
     throw new RangeError("redis store takes url or clusterNodes, not both");
   }
-  if (options.clusterNodes !== undefined) {
-    return new Cluster(options.clusterNodes.map(parseNode), {
+  if (seeds.length > 0) {
+    return new Cluster(seeds.map(parseNode), {
       enableOfflineQueue: false,
       clusterRetryStrategy: retry,
       clusterNodeRetryStrategy: retry,
