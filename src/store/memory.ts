@@ -215,7 +215,7 @@ export class MemoryStore implements StateStore {
  * within its limit (counting recorded deliveries in the window plus the ones
  * accepted before it) and keep the minimum gap after the last push.
  */
-export function fittingPrefix(
+function fittingPrefix(
   recorded: readonly DeliveryRecord[],
   plan: CommitPlan,
 ): number {

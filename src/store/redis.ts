@@ -269,12 +269,6 @@ export class RedisStore implements StateStore {
 }
 
 function connect(options: RedisStoreOptions): Client {
-  const node = nodeOptions(options);
-  const retry = (times: number): number =>
-    Math.min(
-      50 * 2 ** times,
-      options.reconnectMaxDelayMs ?? DEFAULT_RECONNECT_MAX_DELAY_MS,
-    );
   const seeds = options.clusterNodes ?? [];
   if (options.url !== undefined && seeds.length > 0) {
     throw new RangeError("redis store takes url or clusterNodes, not both");
@@ -282,20 +276,26 @@ function connect(options: RedisStoreOptions): Client {
   if (seeds.length > 0) {
     return new Cluster(seeds.map(parseNode), {
       enableOfflineQueue: false,
-      clusterRetryStrategy: retry,
-      clusterNodeRetryStrategy: retry,
-      redisOptions: node,
+      clusterRetryStrategy: reconnectDelay(options),
+      clusterNodeRetryStrategy: reconnectDelay(options),
+      redisOptions: nodeOptions(options),
     }) as Client;
   }
   if (options.url === undefined) {
     throw new RangeError("redis store needs url or clusterNodes");
   }
   const client = new Redis(options.url, {
-    ...node,
+    ...nodeOptions(options),
     enableOfflineQueue: false,
-    retryStrategy: retry,
+    retryStrategy: reconnectDelay(options),
   });
   return client as Client;
+}
+
+/** Backoff between reconnection attempts: 100 ms, doubling, capped. */
+function reconnectDelay(options: RedisStoreOptions) {
+  const maxMs = options.reconnectMaxDelayMs ?? DEFAULT_RECONNECT_MAX_DELAY_MS;
+  return (attempt: number): number => Math.min(50 * 2 ** attempt, maxMs);
 }
 
 /** Options of each connection to a Redis node. */

@@ -157,9 +157,7 @@ function describeCommit(fresh: Fresh): void {
     const record = delivery("last", NOW - 5 * MINUTE);
     await store.recordDelivery("u1", { deliveryId: "d1", record });
     const tooSoon = await store.commit("u1", plan(["a"], [], 10 * MINUTE));
-    const later = await store.commit("u1", {
-      ...plan(["a"], [], 5 * MINUTE),
-    });
+    const later = await store.commit("u1", plan(["a"], [], 5 * MINUTE));
     expect(tooSoon.accepted).toBe(0);
     expect(later.accepted).toBe(1);
   });
