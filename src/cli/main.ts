@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 import { Command } from "commander";
+import { registerImportCommands } from "./import-commands.js";
 import { registerPolicyCommands } from "./policy-commands.js";
+import { registerReplay } from "./replay-command.js";
 import { registerServe } from "./serve.js";
 
 /**
@@ -13,5 +15,7 @@ const program = new Command("pushguard")
 
 registerServe(program);
 registerPolicyCommands(program);
+registerReplay(program);
+registerImportCommands(program);
 
 await program.parseAsync(process.argv);
