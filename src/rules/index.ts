@@ -3,9 +3,16 @@ import { labelBlocklist } from "./content/labels.js";
 import { reviewApproved } from "./content/review.js";
 import { slotLimit } from "./list/slots.js";
 import type { RuleType } from "./registry.js";
+import { consumptionCap } from "./user/consumption-cap.js";
+import { fatigueBackoff } from "./user/fatigue-backoff.js";
 import { frequencyCap } from "./user/frequency-cap.js";
+import { minorCaps } from "./user/minor-caps.js";
+import { minorProtection } from "./user/minor-protection.js";
 import { optOut } from "./user/opt-out.js";
 import { providerIdentity } from "./user/provider-identity.js";
+import { quietHours } from "./user/quiet-hours.js";
+import { repeatItem } from "./user/repeat-item.js";
+import { topicStreak } from "./user/topic-streak.js";
 
 /**
  * Every rule type a policy may name, by `type`. A new rule is one file in
@@ -21,5 +28,12 @@ export const RULE_TYPES: ReadonlyMap<string, RuleType> = new Map(
     frequencyCap,
     slotLimit,
     complaintThreshold,
+    quietHours,
+    fatigueBackoff,
+    topicStreak,
+    repeatItem,
+    consumptionCap,
+    minorProtection,
+    minorCaps,
   ].map((ruleType) => [ruleType.type, ruleType]),
 );

@@ -1,103 +1,150 @@
 import { z } from "zod";
+import { UserTier } from "../../gen/pushguard/v1/pushguard_pb.js";
+import type { Item } from "../../pipeline/item.js";
 import {
   reasonOf,
+  type CommitLimits,
   type DecisionContext,
-  type Removal,
   type Rule,
+  type RuleOutcome,
 } from "../../pipeline/rule.js";
-import type { DeliveryRecord, WindowCap } from "../../store/store.js";
 import { defineRuleType, type RuleIdentity } from "../registry.js";
+import {
+  capMessage,
+  capsAt,
+  tightestOf,
+  windowSchema,
+  windowUsage,
+  type PolicyWindow,
+} from "./windows.js";
 
-const HOUR_MS = 3_600_000;
+// The service computes the response budget with the same arithmetic.
+export { windowUsage } from "./windows.js";
+
 const MINUTE_MS = 60_000;
 
-const windowSchema = z.strictObject({
-  name: z.string().regex(/^[a-z][a-z0-9_]*$/, "window name must be snake_case"),
-  hours: z
-    .number()
-    .min(1 / 60)
-    .max(24 * 31),
-  limit: z.int().min(0).max(1000),
-});
+const windowsSchema = z.array(windowSchema).min(1);
+const minGapSchema = z
+  .number()
+  .min(0)
+  .max(24 * 60);
+
+/**
+ * Caps for members that differ from everyone else's. Art. 5(6) forbids
+ * treating ordinary users and members unreasonably differently, so such a
+ * difference is only accepted with the policy's stated reason.
+ */
+const memberTierSchema = z
+  .strictObject({
+    windows: windowsSchema,
+    minGapMinutes: minGapSchema.optional(),
+    reason: z.string().optional(),
+  })
+  .superRefine((tier, ctx) => {
+    if ((tier.reason ?? "").trim() !== "") return;
+    ctx.addIssue({
+      code: "custom",
+      path: ["reason"],
+      message:
+        "member caps differ from ordinary users' caps; state why in a " +
+        "non-empty reason",
+    });
+  });
+
+/** The caps one user is held to: the base ones or the member ones. */
+export interface TierCaps {
+  readonly windows: readonly PolicyWindow[];
+  readonly minGapMs: number;
+}
 
 /**
  * Art. 5(6): push frequency is planned, not left to the ranker. Each window
- * is rolling: at most `limit` pushes in any `hours` before now. The same
- * caps are checked again, atomically, when a request commits.
+ * is rolling (at most `limit` pushes in any `hours` before now) or a
+ * calendar day in the user's time zone. Members get the same caps unless
+ * `tiers.member` gives others with a reason. The same caps are checked
+ * again, atomically, when a request commits.
  */
 export const frequencyCap = defineRuleType({
   type: "frequency-cap",
-  summary: "keeps each user within rolling-window push caps",
+  summary: "keeps each user within rolling or calendar-day push caps",
   params: z.strictObject({
-    windows: z.array(windowSchema).min(1),
-    minGapMinutes: z
-      .number()
-      .min(0)
-      .max(24 * 60)
-      .default(0),
+    windows: windowsSchema,
+    minGapMinutes: minGapSchema.default(0),
+    tiers: z.strictObject({ member: memberTierSchema.optional() }).optional(),
   }),
   create(identity, params): Rule {
-    const caps: WindowCap[] = params.windows.map((window) => ({
-      name: window.name,
-      windowMs: window.hours * HOUR_MS,
-      limit: window.limit,
-    }));
-    const minGapMs = params.minGapMinutes * MINUTE_MS;
+    const base: TierCaps = {
+      windows: params.windows,
+      minGapMs: params.minGapMinutes * MINUTE_MS,
+    };
+    const member = params.tiers?.member;
+    const forMembers: TierCaps = member
+      ? {
+          windows: member.windows,
+          minGapMs: (member.minGapMinutes ?? params.minGapMinutes) * MINUTE_MS,
+        }
+      : base;
+    const tierOf = (ctx: DecisionContext) =>
+      ctx.request.user?.tier === UserTier.MEMBER ? forMembers : base;
     return {
       id: identity.id,
       article: identity.article,
-      apply(items, ctx) {
-        const gapHold = minGapHold(ctx, minGapMs);
-        if (gapHold !== undefined) {
-          const removed = items.map((item) => ({
-            item,
-            reason: gapReason(identity, params.minGapMinutes),
-          }));
-          return { kept: [], removed, holdUntilMs: gapHold };
-        }
-        return applyCaps(identity, caps, items, ctx);
-      },
-      commitLimits: () => ({ caps, minGapMs }),
+      apply: (items, ctx) => applyTier(identity, tierOf(ctx), items, ctx),
+      commitLimits: (ctx) => limitsOf(tierOf(ctx), ctx),
       needsState: true,
     };
   },
 });
 
+/** The caps and gap a commit must hold for this user now. */
+export function limitsOf(tier: TierCaps, ctx: DecisionContext): CommitLimits {
+  return { caps: capsAt(tier.windows, ctx), minGapMs: tier.minGapMs };
+}
+
+/**
+ * Holds the list while the minimum gap since the last push has not passed,
+ * else keeps as many items as the tightest window has room for.
+ */
+export function applyTier(
+  identity: RuleIdentity,
+  tier: TierCaps,
+  items: readonly Item[],
+  ctx: DecisionContext,
+  code = "cap",
+): RuleOutcome {
+  const gapHold = minGapHold(ctx, tier.minGapMs);
+  if (gapHold !== undefined) {
+    const minutes = tier.minGapMs / MINUTE_MS;
+    const reason = reasonOf(
+      identity,
+      `${code}.min_gap`,
+      `last push was less than ${minutes} minutes ago`,
+    );
+    const removed = items.map((item) => ({ item, reason }));
+    return { kept: [], removed, holdUntilMs: gapHold };
+  }
+  return applyCaps(identity, limitsOf(tier, ctx), items, ctx, code);
+}
+
 function applyCaps(
   identity: RuleIdentity,
-  caps: readonly WindowCap[],
-  items: Parameters<Rule["apply"]>[0],
+  limits: CommitLimits,
+  items: readonly Item[],
   ctx: DecisionContext,
-) {
-  const usage = caps.map((cap) => windowUsage(cap, ctx));
-  const tightest = usage.reduce((a, b) => (b.remaining < a.remaining ? b : a));
+  code: string,
+): RuleOutcome {
+  const tightest = tightestOf(limits.caps.map((cap) => windowUsage(cap, ctx)));
+  const reason = reasonOf(
+    identity,
+    `${code}.${tightest.cap.name}`,
+    capMessage(tightest.cap.name, tightest),
+  );
   const kept = items.slice(0, tightest.remaining);
-  const removed: Removal[] = items
+  const removed = items
     .slice(tightest.remaining)
-    .map((item) => ({ item, reason: capReason(identity, tightest) }));
+    .map((item) => ({ item, reason }));
   if (tightest.remaining > 0) return { kept, removed };
   return { kept, removed, holdUntilMs: tightest.freeAtMs };
-}
-
-/** How full one window is now, and when its oldest push leaves it. */
-export function windowUsage(cap: WindowCap, ctx: DecisionContext) {
-  const inWindow = deliveriesSince(
-    ctx.state.deliveries,
-    ctx.nowMs - cap.windowMs,
-  );
-  const used = inWindow.length;
-  const remaining = Math.max(0, cap.limit - used);
-  const oldest = inWindow[used - cap.limit];
-  const freeAtMs =
-    oldest === undefined ? ctx.nowMs : oldest.atMs + cap.windowMs;
-  return { cap, used, remaining, freeAtMs };
-}
-
-function deliveriesSince(
-  deliveries: readonly DeliveryRecord[],
-  sinceMs: number,
-) {
-  return deliveries.filter((delivery) => delivery.atMs > sinceMs);
 }
 
 function minGapHold(ctx: DecisionContext, minGapMs: number) {
@@ -105,25 +152,4 @@ function minGapHold(ctx: DecisionContext, minGapMs: number) {
   if (minGapMs === 0 || last === undefined) return undefined;
   const allowedAt = last.atMs + minGapMs;
   return allowedAt > ctx.nowMs ? allowedAt : undefined;
-}
-
-function capReason(
-  identity: RuleIdentity,
-  usage: ReturnType<typeof windowUsage>,
-) {
-  const { cap, used } = usage;
-  const hours = cap.windowMs / HOUR_MS;
-  return reasonOf(
-    identity,
-    `cap.${cap.name}`,
-    `${cap.name} cap ${cap.limit} per ${hours}h reached (${used} pushed)`,
-  );
-}
-
-function gapReason(identity: RuleIdentity, minutes: number) {
-  return reasonOf(
-    identity,
-    "cap.min_gap",
-    `last push was less than ${minutes} minutes ago`,
-  );
 }

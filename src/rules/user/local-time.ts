@@ -1,0 +1,68 @@
+import { DateTime } from "luxon";
+import { z } from "zod";
+
+/**
+ * Wall-clock arithmetic in the user's time zone. Quiet hours and calendar
+ * days are local notions: 22:00 in Shanghai is 10:00 in New York, and a New
+ * York day is 23 or 25 hours long when daylight saving time starts or ends.
+ * luxon does the zone and DST work; this file only names what the rules ask.
+ */
+
+/** A time of day as written in a policy, `22:00`. */
+export const clockSchema = z
+  .string()
+  .regex(/^([01]\d|2[0-3]):[0-5]\d$/, "time of day must look like 22:00");
+
+/** Minutes after midnight of a `HH:MM` time of day. */
+export function clockMinutes(clock: string): number {
+  const [hours = 0, minutes = 0] = clock.split(":").map(Number);
+  return hours * 60 + minutes;
+}
+
+/** A daily span of local time; it crosses midnight when end < start. */
+export interface DailySpan {
+  readonly startMinute: number;
+  readonly endMinute: number;
+}
+
+/** The local time of `nowMs` in `zone`. */
+function localTime(nowMs: number, zone: string): DateTime {
+  return DateTime.fromMillis(nowMs, { zone });
+}
+
+/** Start of the local calendar day that contains `nowMs`. */
+export function startOfLocalDayMs(nowMs: number, zone: string): number {
+  return localTime(nowMs, zone).startOf("day").toMillis();
+}
+
+/** Start of the next local calendar day: the day window starts afresh. */
+export function nextLocalMidnightMs(nowMs: number, zone: string): number {
+  return localTime(nowMs, zone).startOf("day").plus({ days: 1 }).toMillis();
+}
+
+/**
+ * When `nowMs` falls inside the span in `zone`, the moment the span ends
+ * (the next local occurrence of its end time); otherwise undefined. An end
+ * time that does not exist on a DST day (02:30 in New York in March) is
+ * moved forward by luxon, as a wall clock would.
+ */
+export function spanEndMs(
+  span: DailySpan,
+  nowMs: number,
+  zone: string,
+): number | undefined {
+  const now = localTime(nowMs, zone);
+  if (!inSpan(span, now.hour * 60 + now.minute)) return undefined;
+  const hour = Math.floor(span.endMinute / 60);
+  const minute = span.endMinute % 60;
+  const end = now.set({ hour, minute, second: 0, millisecond: 0 });
+  return (end > now ? end : end.plus({ days: 1 })).toMillis();
+}
+
+function inSpan(span: DailySpan, minute: number): boolean {
+  const { startMinute, endMinute } = span;
+  if (startMinute < endMinute) {
+    return minute >= startMinute && minute < endMinute;
+  }
+  return minute >= startMinute || minute < endMinute;
+}
