@@ -1,10 +1,13 @@
 import type * as grpc from "@grpc/grpc-js";
 import {
+  create,
   fromBinary,
+  isMessage,
   toBinary,
   type DescMessage,
   type DescService,
   type Message,
+  type MessageInitShape,
 } from "@bufbuild/protobuf";
 
 type AnyMethod = grpc.MethodDefinition<Message, Message>;
@@ -33,8 +36,17 @@ export function grpcServiceDefinition(
   return definition as grpc.ServiceDefinition;
 }
 
+/**
+ * Serialises a message, or a plain init object (`{ userId: "u" }`) that a
+ * Node client passes instead, by building the message first.
+ */
 function serializer(schema: DescMessage) {
-  return (message: Message) => Buffer.from(toBinary(schema, message));
+  return (message: Message) => {
+    const built = isMessage(message, schema)
+      ? message
+      : create(schema, message as MessageInitShape<DescMessage>);
+    return Buffer.from(toBinary(schema, built));
+  };
 }
 
 function deserializer(schema: DescMessage) {
