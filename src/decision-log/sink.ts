@@ -22,7 +22,7 @@ export function openLineSink(
   maxBufferBytes: number,
   log: Logger,
 ): LineSink {
-  const fd = destination === "stdout" ? 1 : openSync(destination, "a");
+  const fd = destination === "stdout" ? 1 : openForAppend(destination);
   const boom = pino.destination({ fd, sync: false, maxLength: maxBufferBytes });
   let dropped = false;
   boom.on("drop", () => {
@@ -39,6 +39,20 @@ export function openLineSink(
     },
     close: () => endOf(boom),
   };
+}
+
+function openForAppend(file: string): number {
+  try {
+    return openSync(file, "a");
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? "unknown error";
+    throw new Error(
+      `PUSHGUARD_DECISION_LOG ${file} cannot be opened: ${code}`,
+      {
+        cause: error,
+      },
+    );
+  }
 }
 
 function endOf(boom: ReturnType<typeof pino.destination>): Promise<void> {

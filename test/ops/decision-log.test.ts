@@ -144,3 +144,13 @@ describe("the decision log buffer", () => {
     expect(lines.length + (dropped ?? 0)).toBe(200);
   });
 });
+
+describe("the decision log destination", () => {
+  it("stops the start when the file cannot be opened, naming the setting", () => {
+    expect(() =>
+      openLineSink("/nonexistent-dir/decisions.jsonl", 4096, silent),
+    ).toThrow(
+      "PUSHGUARD_DECISION_LOG /nonexistent-dir/decisions.jsonl cannot be opened: ENOENT",
+    );
+  });
+});
