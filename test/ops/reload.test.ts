@@ -95,10 +95,11 @@ describe("policy hot reload", () => {
   it("loads once for a burst of changes", async () => {
     const file = path.join(dir, "default.yaml");
     await writeFile(file, await revisedPolicyText("0"));
-    const { policies, loads } = await watched(file, 150);
-    for (const revision of ["1", "2", "3", "4"]) {
-      await writeFile(file, await revisedPolicyText(revision));
-    }
+    const { policies, loads } = await watched(file, 300);
+    const texts = await Promise.all(
+      ["1", "2", "3", "4"].map(revisedPolicyText),
+    );
+    for (const text of texts) await writeFile(file, text);
     const last = (await loadPolicy(file)).version;
     await eventually(() => policies.current().version === last);
     expect(loads()).toBe(1);
