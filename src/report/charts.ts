@@ -26,7 +26,7 @@ interface ChartConfig {
 
 interface Dataset {
   readonly label: string;
-  readonly data: readonly number[];
+  readonly data: readonly (number | null)[];
   readonly backgroundColor: string;
 }
 
@@ -171,7 +171,11 @@ function bar(
   };
 }
 
-function dataset(label: string, data: number[], colour: number): Dataset {
+function dataset(
+  label: string,
+  data: (number | null)[],
+  colour: number,
+): Dataset {
   return {
     label,
     data,
@@ -179,6 +183,7 @@ function dataset(label: string, data: number[], colour: number): Dataset {
   };
 }
 
-function round(value: number): number {
-  return Math.round(value * 1000) / 1000;
+/** Rounded for the page; null stays null, a gap Chart.js leaves empty. */
+function round<T extends number | null>(value: T): T {
+  return (value === null ? null : Math.round(value * 1000) / 1000) as T;
 }

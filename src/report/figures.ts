@@ -180,6 +180,6 @@ export function percent(share: number): string {
   return `${(share * 100).toFixed(1)}%`;
 }
 
-function fixed(value: number): string {
-  return value.toFixed(3);
+function fixed(value: number | null): string {
+  return value === null ? "n/a" : value.toFixed(3);
 }

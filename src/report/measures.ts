@@ -25,9 +25,10 @@ export interface ListMeasures {
   /**
    * Mean intra-list diversity: per list of two or more items, the mean of
    * 1 - similarity over its pairs, with the similarity the re-ranker uses
-   * (embeddings when every item has one, topic paths otherwise).
+   * (embeddings when every item has one, topic paths otherwise). Null
+   * when no list had two items.
    */
-  readonly meanIntraListDiversity: number;
+  readonly meanIntraListDiversity: number | null;
   /** Mean count of distinct top-level topics per list. */
   readonly meanTopicsPerList: number;
   /** Share of the top-level topics offered that some list pushed. */
@@ -91,7 +92,8 @@ export class MeasureTally {
     return {
       lists: this.#lists,
       items: this.#items,
-      meanIntraListDiversity: ratio(this.#ildSum, this.#ildLists),
+      meanIntraListDiversity:
+        this.#ildLists === 0 ? null : this.#ildSum / this.#ildLists,
       meanTopicsPerList: ratio(this.#topicsSum, this.#lists),
       topicCoverage: ratio(covered.length, offered.size),
       cappedShare: Object.fromEntries(shares),
