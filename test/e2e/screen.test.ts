@@ -155,6 +155,8 @@ describe("Screen through a client that loads only the .proto files", () => {
       requestId: "pl-1",
       provider: { id: "p", displayName: "Daily Wire Push" },
       user: { id: "u-proto-loader" },
+      // 18:00 in Shanghai: a fixed daytime, so quiet hours never apply.
+      now: { seconds: "1796119200" },
       candidates: [
         {
           id: "ok",
