@@ -1,23 +1,12 @@
+import { Automaton } from "./aho-corasick.js";
 import { normalizeText, type NormalizedText } from "./normalize.js";
 
 /*
- * One Aho-Corasick automaton per word list, written here rather than taken
- * from npm. Measured on the 12,000 Toutiao and MIND headlines with the 380
- * CrisisLex terms plus a few Chinese ones (node 20, this project's machine):
- *
- * - modern-ahocorasick 3.3 (typed, maintained, MIT): about 11 us a title,
- *   26 us with its ASCII word boundaries, because it segments every text into
- *   grapheme clusters with Intl.Segmenter before scanning. A Screen runs 100
- *   titles through ten lists, so that alone would cost several milliseconds.
- * - @monyone/aho-corasick 1.1 (typed, one maintainer): 1.2 us a title, but
- *   its `hasKeywordInText` walks code points while the trie is built from
- *   code units, so a term with a character outside the BMP never matches.
- * - this file (a map trie over UTF-16 code units with failure and dictionary
- *   suffix links): 0.7 us a title, and about 80 lines.
- *
- * Boundaries are checked after a hit, not inside the automaton: Chinese has
- * no word boundaries, so only the edge of a term that is a letter or digit
- * of a spaced script needs one.
+ * Word lists matched with one Aho-Corasick automaton (./aho-corasick.ts)
+ * over normalised text, never a loop over terms. Boundaries are checked
+ * after a hit, not inside the automaton: Chinese has no word boundaries, so
+ * only the edge of a term that is a letter or digit of a spaced script
+ * needs one ("ad" must not match "bad", 广告 matches anywhere).
  */
 
 /** A compiled word list: one automaton over normalised text. */
@@ -25,12 +14,25 @@ export interface WordList {
   /** How many distinct terms (after normalisation) the list holds. */
   readonly size: number;
   /**
-   * The first term found in scan order (the hit that ends earliest), as
-   * written in the list, or undefined. Stops scanning at the first hit.
+   * The first term found in scan order (the hit that ends earliest; at one
+   * end, the longest), as written in the list, or undefined. Stops
+   * scanning at the first hit.
    */
   firstMatch(text: NormalizedText): string | undefined;
   /** Every distinct term found, as written in the list, in scan order. */
   matches(text: NormalizedText): string[];
+}
+
+/**
+ * Several named lists compiled into one automaton, so that a title is read
+ * once for all of them. On the eleven shipped lists this is about five
+ * times faster than eleven {@link WordList} scans (bench/rules/wordlists.ts).
+ */
+export interface WordListSet {
+  /** The list names, in the order given. */
+  readonly names: readonly string[];
+  /** For each list with a hit, its first term as {@link WordList} finds it. */
+  firstMatches(text: NormalizedText): Map<string, string>;
 }
 
 /** A term after normalisation, with the boundary it needs on each side. */
@@ -72,129 +74,111 @@ function toTerm(written: string): Term | undefined {
   };
 }
 
-/** Aho-Corasick automaton; states are indices into the parallel arrays. */
-class Automaton {
-  private readonly next: Map<number, number>[] = [new Map()];
-  private readonly fail: number[] = [0];
-  /** Index of the term that ends at a state, or -1. */
-  private readonly output: number[] = [-1];
-  /** Nearest state on the failure chain that has an output, or -1. */
-  private readonly dictLink: number[] = [-1];
-
-  constructor(keys: readonly string[]) {
-    keys.forEach((key, index) => this.insert(key, index));
-    this.link();
-  }
-
-  private insert(key: string, index: number): void {
-    let state = 0;
-    for (let i = 0; i < key.length; i++) state = this.child(state, key, i);
-    this.output[state] = index;
-  }
-
-  private child(state: number, key: string, i: number): number {
-    const code = key.charCodeAt(i);
-    const edges = this.next[state] as Map<number, number>;
-    const known = edges.get(code);
-    if (known !== undefined) return known;
-    const created = this.next.push(new Map()) - 1;
-    this.fail.push(0);
-    this.output.push(-1);
-    this.dictLink.push(-1);
-    edges.set(code, created);
-    return created;
-  }
-
-  /** Breadth-first: failure and dictionary links of each state. */
-  private link(): void {
-    const queue = [...(this.next[0] as Map<number, number>).values()];
-    for (let head = 0; head < queue.length; head++) {
-      const state = queue[head] as number;
-      for (const [code, child] of this.next[state] as Map<number, number>) {
-        const target = this.step(this.fail[state] as number, code);
-        this.fail[child] = target;
-        this.dictLink[child] =
-          (this.output[target] as number) >= 0
-            ? target
-            : (this.dictLink[target] as number);
-        queue.push(child);
-      }
-    }
-  }
-
-  /** The state after reading one code unit. */
-  step(state: number, code: number): number {
-    let current = state;
-    for (;;) {
-      const target = this.next[current]?.get(code);
-      if (target !== undefined) return target;
-      if (current === 0) return 0;
-      current = this.fail[current] as number;
-    }
-  }
-
-  /**
-   * Calls `visit(termIndex, end)` for every term ending at each position,
-   * in scan order; stops when `visit` returns true.
-   */
-  scan(text: string, visit: (term: number, end: number) => boolean): void {
-    let state = 0;
-    for (let i = 0; i < text.length; i++) {
-      state = this.step(state, text.charCodeAt(i));
-      let hit = (this.output[state] as number) >= 0 ? state : -1;
-      if (hit < 0) hit = this.dictLink[state] as number;
-      for (; hit >= 0; hit = this.dictLink[hit] as number) {
-        if (visit(this.output[hit] as number, i + 1)) return;
-      }
-    }
-  }
-}
-
-function distinctTerms(written: readonly string[]): Term[] {
-  const byKey = new Map<string, Term>();
-  for (const entry of written) {
-    const term = toTerm(entry.trim());
-    if (term !== undefined && !byKey.has(term.key)) byKey.set(term.key, term);
-  }
-  return [...byKey.values()];
-}
-
 function boundaryHolds(term: Term, text: string, end: number): boolean {
   const start = end - term.key.length;
   if (term.leftBoundary && isSpacedWordChar(text[start - 1])) return false;
   return !(term.rightBoundary && isSpacedWordChar(text[end]));
 }
 
+/** A term of one list; one key may carry several (`flood`, `flood*`). */
+interface Entry {
+  readonly list: number;
+  readonly term: Term;
+}
+
+/**
+ * Terms of several lists over one automaton. Within a list, terms that
+ * normalise to the same key with the same boundaries are kept once.
+ */
+class Dictionary {
+  private readonly automaton: Automaton;
+  private readonly keyIndex = new Map<string, number>();
+  private readonly entries: Entry[][] = [];
+  private readonly seen = new Set<string>();
+  readonly sizes: number[];
+
+  constructor(lists: readonly (readonly string[])[]) {
+    this.sizes = lists.map(() => 0);
+    lists.forEach((terms, list) => {
+      for (const written of terms) {
+        const term = toTerm(written.trim());
+        if (term !== undefined) this.add(list, term);
+      }
+    });
+    this.automaton = new Automaton([...this.keyIndex.keys()]);
+  }
+
+  private add(list: number, term: Term): void {
+    const edges = `${+term.leftBoundary}${+term.rightBoundary}`;
+    const id = `${list} ${edges} ${term.key}`;
+    if (this.seen.has(id)) return;
+    this.seen.add(id);
+    this.sizes[list] = (this.sizes[list] ?? 0) + 1;
+    const index = this.keyIndex.get(term.key) ?? this.keyIndex.size;
+    this.keyIndex.set(term.key, index);
+    (this.entries[index] ??= []).push({ list, term });
+  }
+
+  /**
+   * Calls `visit` for every entry whose term occurs in `text` with its
+   * boundaries; stops when `visit` returns true.
+   */
+  scan(text: string, visit: (entry: Entry) => boolean): void {
+    this.automaton.scan(text, (key, end) => {
+      for (const entry of this.entries[key] ?? []) {
+        if (boundaryHolds(entry.term, text, end) && visit(entry)) return true;
+      }
+      return false;
+    });
+  }
+}
+
 /**
  * Compiles terms into one automaton. Terms are normalised with
- * {@link normalizeText}; duplicates after normalisation and empty terms are
+ * {@link normalizeText}; empty terms and duplicates after normalisation are
  * dropped. A term whose first or last character is a letter or digit of a
  * spaced script (Latin, Cyrillic, ...) only matches on a word boundary at
- * that edge, so "ad" does not match "bad"; Chinese terms match anywhere.
+ * that edge, unless a `*` on that side lifts it.
  */
 export function compileWordList(terms: readonly string[]): WordList {
-  const compiled = distinctTerms(terms);
-  const automaton = new Automaton(compiled.map((term) => term.key));
-  const termAt = (index: number): Term => compiled[index] as Term;
+  const dictionary = new Dictionary([terms]);
   return {
-    size: compiled.length,
+    size: dictionary.sizes[0] ?? 0,
     firstMatch(text) {
       let found: string | undefined;
-      automaton.scan(text, (index, end) => {
-        const term = termAt(index);
-        if (boundaryHolds(term, text, end)) found = term.written;
-        return found !== undefined;
+      dictionary.scan(text, ({ term }) => {
+        found = term.written;
+        return true;
       });
       return found;
     },
     matches(text) {
       const found = new Set<string>();
-      automaton.scan(text, (index, end) => {
-        const term = termAt(index);
-        if (boundaryHolds(term, text, end)) found.add(term.written);
+      dictionary.scan(text, ({ term }) => {
+        found.add(term.written);
         return false;
       });
       return [...found];
+    },
+  };
+}
+
+/** Compiles named lists into one automaton (see {@link WordListSet}). */
+export function compileWordListSet(
+  lists: ReadonlyMap<string, readonly string[]>,
+): WordListSet {
+  const names = [...lists.keys()];
+  const dictionary = new Dictionary([...lists.values()]);
+  return {
+    names,
+    firstMatches(text) {
+      const found = new Map<string, string>();
+      dictionary.scan(text, ({ list, term }) => {
+        const name = names[list] as string;
+        if (!found.has(name)) found.set(name, term.written);
+        return found.size === names.length;
+      });
+      return found;
     },
   };
 }

@@ -128,3 +128,14 @@ describe("titleDistortion", () => {
     expect(result.addedSensational).toEqual(["速看", "紧急扩散"]);
   });
 });
+
+describe("titleDistortion of an unchanged title", () => {
+  it("measures no distortion even when the source is sensational", () => {
+    const title = "速看：2018年农村拆迁新规，补偿范围更广、金额更大";
+    expect(titleDistortion(` ${title}`, title, sensational)).toEqual({
+      similarity: 1,
+      coverage: 1,
+      addedSensational: [],
+    });
+  });
+});

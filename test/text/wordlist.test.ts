@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { normalizeText } from "../../src/text/normalize.js";
 import {
   compileWordList,
+  compileWordListSet,
   parseWordList,
   WordListError,
 } from "../../src/text/wordlist.js";
@@ -123,6 +124,47 @@ describe("WordList.matches", () => {
   });
 });
 
+describe("compileWordListSet", () => {
+  const set = compileWordListSet(
+    new Map([
+      ["gossip", ["出轨", "恋情曝光", "cheating scandal"]],
+      ["disaster", ["地震", "flood*"]],
+      ["weather", ["flood", "暴雨"]],
+    ]),
+  );
+
+  it("finds the first term of each list in one scan", () => {
+    const text = normalizeText("汶川地震十年，某男星出轨，暴雨致flood");
+    expect(set.firstMatches(text)).toEqual(
+      new Map([
+        ["disaster", "地震"],
+        ["gossip", "出轨"],
+        ["weather", "暴雨"],
+      ]),
+    );
+  });
+
+  it("keeps each list's boundaries for a key two lists share", () => {
+    const text = normalizeText("Home swept away as flooding hits New York");
+    expect(set.firstMatches(text)).toEqual(new Map([["disaster", "flood*"]]));
+  });
+
+  it("finds nothing in a title no list matches", () => {
+    const text = normalizeText("为什么现在没有人玩CS了？");
+    expect(set.firstMatches(text).size).toBe(0);
+    expect(set.names).toEqual(["gossip", "disaster", "weather"]);
+  });
+});
+
+describe("compileWordList with one key written twice", () => {
+  it("keeps both boundaries of a term and its wildcard form", () => {
+    const list = compileWordList(["flood", "flood*"]);
+    expect(list.size).toBe(2);
+    expect(list.matches(normalizeText("floods"))).toEqual(["flood*"]);
+    expect(list.matches(normalizeText("a flood"))).toEqual(["flood", "flood*"]);
+  });
+});
+
 describe("compileWordList against a scan over every term", () => {
   const crisis = parseWordList(
     readSharedData("lexicons/crisislex-en.txt"),
@@ -227,6 +269,28 @@ describe("compileWordList properties", () => {
         },
       ),
       { numRuns: 2000 },
+    );
+  });
+
+  it("finds in a set what each list finds alone", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.array(word, { maxLength: 4 }), {
+          minLength: 1,
+          maxLength: 3,
+        }),
+        fc.string({ unit: char, maxLength: 12 }),
+        (lists, raw) => {
+          const text = normalizeText(raw);
+          const named = new Map(lists.map((terms, i) => [`l${i}`, terms]));
+          const found = compileWordListSet(named).firstMatches(text);
+          for (const [name, terms] of named) {
+            const alone = compileWordList(terms).firstMatch(text);
+            expect(found.get(name)).toBe(alone);
+          }
+        },
+      ),
+      { numRuns: 1000 },
     );
   });
 });
