@@ -1,4 +1,5 @@
 import { createWriteStream } from "node:fs";
+import path from "node:path";
 import type { Writable } from "node:stream";
 import { finished } from "node:stream/promises";
 import { Option, type Command } from "commander";
@@ -28,7 +29,7 @@ interface ToutiaoOptions extends CommonOptions {
 
 interface MindOptions extends CommonOptions {
   readonly news: string;
-  readonly behaviors?: string;
+  readonly behaviors: string;
   readonly mode: "impressions" | "lists";
   readonly perRequest: number;
 }
@@ -44,8 +45,16 @@ export function registerImportCommands(program: Command): void {
     .description("convert data sets to replay JSONL (ScreenRequests)");
   common(group.command("toutiao"))
     .description("Toutiao headlines: lists of consecutive real headlines")
-    .requiredOption("--titles <file>", "toutiao/titles.txt")
-    .requiredOption("--sources <file>", "cac/news-sources.tsv (source names)")
+    .option(
+      "--titles <file>",
+      "Toutiao headlines",
+      shared("toutiao/titles.txt"),
+    )
+    .option(
+      "--sources <file>",
+      "CAC news source list (source names)",
+      shared("cac/news-sources.tsv"),
+    )
     .addOption(count("--per-request <n>", "candidates per request", 20))
     .action(async (options: ToutiaoOptions) => {
       const requests = importToutiao(
@@ -56,8 +65,12 @@ export function registerImportCommands(program: Command): void {
     });
   common(group.command("mind"))
     .description("MIND: real impressions, or lists of consecutive news")
-    .requiredOption("--news <file>", "mind/news.tsv")
-    .option("--behaviors <file>", "mind/behaviors.tsv (impressions mode)")
+    .option("--news <file>", "MIND news", shared("mind/news.tsv"))
+    .option(
+      "--behaviors <file>",
+      "MIND impressions (impressions mode)",
+      shared("mind/behaviors.tsv"),
+    )
     .addOption(
       new Option("--mode <mode>", "one request per impression, or lists")
         .choices(["impressions", "lists"])
@@ -65,8 +78,13 @@ export function registerImportCommands(program: Command): void {
     )
     .addOption(count("--per-request <n>", "lists mode: items per list", 20))
     .action(async (options: MindOptions) => {
-      process.exitCode = await importMind(options);
+      await importMind(options);
     });
+}
+
+/** The public data sets beside a checkout: `../shared/data/`. */
+function shared(file: string): string {
+  return path.join("..", "shared", "data", file);
 }
 
 function common(command: Command): Command {
@@ -96,18 +114,14 @@ function settings(options: CommonOptions) {
   return { seed, surface, slots, commit };
 }
 
-async function importMind(options: MindOptions): Promise<number> {
+async function importMind(options: MindOptions): Promise<void> {
   if (options.mode === "lists") {
     const requests = importMindNewsLists(
       { newsPath: options.news },
       { ...settings(options), candidatesPerRequest: options.perRequest },
     );
     await emit(requests, options);
-    return 0;
-  }
-  if (options.behaviors === undefined) {
-    console.error("--behaviors is required in impressions mode");
-    return 1;
+    return;
   }
   const { requests, stats } = await importMindImpressions(
     { newsPath: options.news, behaviorsPath: options.behaviors },
@@ -115,7 +129,6 @@ async function importMind(options: MindOptions): Promise<number> {
   );
   console.error(`mind: ${JSON.stringify(stats)}`);
   await emit(requests, options);
-  return 0;
 }
 
 /** Writes the requests as JSONL to `--out` or stdout, up to `--limit`. */
