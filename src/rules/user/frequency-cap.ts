@@ -51,6 +51,12 @@ const memberTierSchema = z
     });
   });
 
+const paramsSchema = z.strictObject({
+  windows: windowsSchema,
+  minGapMinutes: minGapSchema.default(0),
+  tiers: z.strictObject({ member: memberTierSchema.optional() }).optional(),
+});
+
 /** The caps one user is held to: the base ones or the member ones. */
 export interface TierCaps {
   readonly windows: readonly PolicyWindow[];
@@ -67,25 +73,11 @@ export interface TierCaps {
 export const frequencyCap = defineRuleType({
   type: "frequency-cap",
   summary: "keeps each user within rolling or calendar-day push caps",
-  params: z.strictObject({
-    windows: windowsSchema,
-    minGapMinutes: minGapSchema.default(0),
-    tiers: z.strictObject({ member: memberTierSchema.optional() }).optional(),
-  }),
+  params: paramsSchema,
   create(identity, params): Rule {
-    const base: TierCaps = {
-      windows: params.windows,
-      minGapMs: params.minGapMinutes * MINUTE_MS,
-    };
-    const member = params.tiers?.member;
-    const forMembers: TierCaps = member
-      ? {
-          windows: member.windows,
-          minGapMs: (member.minGapMinutes ?? params.minGapMinutes) * MINUTE_MS,
-        }
-      : base;
+    const { base, member } = tierCapsOf(params);
     const tierOf = (ctx: DecisionContext) =>
-      ctx.request.user?.tier === UserTier.MEMBER ? forMembers : base;
+      ctx.request.user?.tier === UserTier.MEMBER ? member : base;
     return {
       id: identity.id,
       article: identity.article,
@@ -95,6 +87,22 @@ export const frequencyCap = defineRuleType({
     };
   },
 });
+
+/** Everyone's caps, and the members' (the same unless the policy says). */
+function tierCapsOf(params: z.output<typeof paramsSchema>) {
+  const base: TierCaps = {
+    windows: params.windows,
+    minGapMs: params.minGapMinutes * MINUTE_MS,
+  };
+  const override = params.tiers?.member;
+  if (override === undefined) return { base, member: base };
+  const gapMinutes = override.minGapMinutes ?? params.minGapMinutes;
+  const member = {
+    windows: override.windows,
+    minGapMs: gapMinutes * MINUTE_MS,
+  };
+  return { base, member };
+}
 
 /** The caps and gap a commit must hold for this user now. */
 export function limitsOf(tier: TierCaps, ctx: DecisionContext): CommitLimits {
