@@ -6,9 +6,10 @@ import type { WordList } from "./wordlist.js";
  * distort or tamper with the original meaning of the title). Three signals:
  *
  * - similarity, 0..1: Dice coefficient over features of the normalised
- *   titles. Chinese and Japanese run words together, so their features are
- *   character bigrams within each run of Han or kana (a lone character
- *   counts as itself). Latin and other spaced scripts are compared on words
+ *   titles. Chinese, Japanese and Thai run words together, so their
+ *   features are character bigrams within each run of Han, kana or Thai (a
+ *   lone character counts as itself). Latin and other spaced scripts are
+ *   compared on words
  *   and on character bigrams inside words (" flood " gives " f", "fl", ...,
  *   "d "), averaged, so that "flood" and "floods" still overlap. The two
  *   halves are weighted by how many characters of each kind the titles
@@ -79,11 +80,11 @@ const SPACED = 2;
 type Kind = typeof OTHER | typeof UNSPACED | typeof SPACED;
 
 const UNSPACED_CHAR =
-  /^[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}ー]$/u;
+  /^[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}ー]$/u;
 const WORD_CHAR = /^[\p{L}\p{N}\p{M}]$/u;
 
 /**
- * Han and kana run words together; letters, digits and marks of other
+ * Han, kana and Thai run words together; letters, digits and marks of other
  * scripts make words; the rest separates. The common ranges are tested
  * first, so most characters of a title never reach a regular expression.
  */

@@ -184,6 +184,7 @@ describe("parseLinkHost", () => {
     ["http://exa mple.com/", "link is not a url"],
     ["http://", "link is not a url"],
     ["https://[::1/", "link is not a url"],
+    ["http://./", "link has no host"],
   ])("refuses %j as unparseable", (link, message) => {
     expect(parseLinkHost(link)).toEqual({
       ok: false,
