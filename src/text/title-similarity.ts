@@ -9,12 +9,12 @@ import type { WordList } from "./wordlist.js";
  *   titles. Chinese, Japanese and Thai run words together, so their
  *   features are character bigrams within each run of Han, kana or Thai (a
  *   lone character counts as itself). Latin and other spaced scripts are
- *   compared on words
- *   and on character bigrams inside words (" flood " gives " f", "fl", ...,
- *   "d "), averaged, so that "flood" and "floods" still overlap. The two
- *   halves are weighted by how many characters of each kind the titles
- *   hold, so a Chinese title with one English brand name is judged mostly
- *   as Chinese. Punctuation is ignored: "速看！" and "速看:" are the same.
+ *   compared on words and on character bigrams inside words (" flood "
+ *   gives " f", "fl", ..., "d "), averaged, so that "flood" and "floods"
+ *   still overlap. The two halves are weighted by how many characters of
+ *   each kind the titles hold, so a Chinese title with one English brand
+ *   name is judged mostly as Chinese. Punctuation is ignored: "速看！" and
+ *   "速看:" are the same.
  * - coverage, 0..1: the same features, as the share of the pushed title's
  *   found in the source. Push titles are often shortened; a faithful
  *   shortening has a low Dice similarity but a high coverage.
