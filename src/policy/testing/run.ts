@@ -1,4 +1,5 @@
 import { isDeepStrictEqual } from "node:util";
+import { timestampDate } from "@bufbuild/protobuf/wkt";
 import type {
   Dropped,
   ScreenRequest,
@@ -26,6 +27,8 @@ export interface Outcome {
   admitted?: string[];
   dropped?: Record<string, string[]>;
   wouldDrop?: Record<string, string[]>;
+  /** RFC 3339 in UTC; absent when a push may go out now. */
+  nextAllowedAt?: string;
   error?: string;
 }
 
@@ -115,10 +118,12 @@ async function decide(
 }
 
 function outcomeOf(response: ScreenResponse): Outcome {
+  const next = response.budget?.nextAllowedAt;
   return {
     admitted: response.admitted.map((admitted) => admitted.candidateId),
     dropped: codesById(response.dropped),
     wouldDrop: codesById(response.wouldDrop),
+    ...(next ? { nextAllowedAt: timestampDate(next).toISOString() } : {}),
   };
 }
 
@@ -139,23 +144,32 @@ function firedRules(response: ScreenResponse): string[] {
 /** The expectation with its defaults: no `dropped` means none dropped. */
 function expectedOutcome(expect: Expectation): Outcome {
   if (expect.error !== undefined) return { error: expect.error };
+  const { wouldDrop, nextAllowedAt } = expect;
   return {
     admitted: expect.admitted ?? [],
     dropped: expect.dropped ?? {},
-    ...(expect.wouldDrop === undefined ? {} : { wouldDrop: expect.wouldDrop }),
+    ...(wouldDrop === undefined ? {} : { wouldDrop }),
+    ...(nextAllowedAt === undefined
+      ? {}
+      : { nextAllowedAt: new Date(nextAllowedAt).toISOString() }),
   };
 }
 
 /** Only the parts of the outcome the expectation checks. */
 function projectOutcome(outcome: Outcome, expect: Expectation): Outcome {
-  if (outcome.error !== undefined || expect.error !== undefined) {
-    return outcome.error === undefined
-      ? { admitted: outcome.admitted ?? [], dropped: outcome.dropped ?? {} }
-      : { error: outcome.error };
-  }
-  const { admitted = [], dropped = {}, wouldDrop = {} } = outcome;
-  if (expect.wouldDrop === undefined) return { admitted, dropped };
-  return { admitted, dropped, wouldDrop };
+  if (outcome.error !== undefined) return { error: outcome.error };
+  const { admitted = [], dropped = {} } = outcome;
+  if (expect.error !== undefined) return { admitted, dropped };
+  return {
+    admitted,
+    dropped,
+    ...(expect.wouldDrop === undefined
+      ? {}
+      : { wouldDrop: outcome.wouldDrop ?? {} }),
+    ...(expect.nextAllowedAt === undefined
+      ? {}
+      : { nextAllowedAt: outcome.nextAllowedAt ?? "(none)" }),
+  };
 }
 
 /** Records the case's history for the request's user. */

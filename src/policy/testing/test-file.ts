@@ -61,7 +61,8 @@ const removalsSchema = z.record(z.string(), idsSchema.min(1));
 /**
  * The expected outcome. `admitted` is the exact push order; `dropped`
  * lists every removed candidate (none when left out); `wouldDrop` is
- * checked only when given. `error` expects the request to be refused with
+ * checked only when given, and so is `nextAllowedAt` (when a held or
+ * capped list may go out). `error` expects the request to be refused with
  * exactly that message instead.
  */
 export const expectSchema = z
@@ -69,6 +70,7 @@ export const expectSchema = z
     admitted: idsSchema.optional(),
     dropped: removalsSchema.optional(),
     wouldDrop: removalsSchema.optional(),
+    nextAllowedAt: timeSchema.optional(),
     error: z.string().min(1).optional(),
   })
   .refine((e) => (e.error === undefined) !== (e.admitted === undefined), {
