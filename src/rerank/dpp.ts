@@ -1,6 +1,12 @@
-import { addWeightedColumns, argmaxOpen, rotateColumns } from "./linalg.js";
+import { CandidateHeap } from "./heap.js";
+import {
+  addWeightedColumns,
+  argmaxOpen,
+  dotBetween,
+  rotateColumns,
+} from "./linalg.js";
 import type { GreedyRanker } from "./select.js";
-import type { Similarity } from "./similarity.js";
+import type { Similarity, UnitVectors } from "./similarity.js";
 
 /** Parameters of the DPP re-ranker. */
 export interface DppOptions {
@@ -31,12 +37,27 @@ export interface DppOptions {
  * Diversity" (NeurIPS 2018), Algorithms 1 and 2.
  *
  * For every candidate i it keeps c_i, the row of i in the Cholesky factor
- * of the kernel over the window plus i, and d_i^2 = L_ii - |c_i|^2, the
- * gain of adding i. Adding j computes one kernel row L[j, :] (the only
- * similarities ever needed: one row per pick) and updates every c_i and
- * d_i^2 in O(n * window). With a window, the oldest pick leaves first: a
- * sequence of Givens rotations (a rank-one Cholesky update) re-expresses
- * every c_i without it, also in O(n * window).
+ * of the kernel over the picks plus i, and d_i^2 = L_ii - |c_i|^2, the
+ * gain det L_{Y+i} / det L_Y of adding i. Each pick j extends every c_i by
+ * e_i = (L_ji - <c_j, c_i>) / d_j and lowers d_i^2 by e_i^2.
+ *
+ * Without a window, gains only fall, so the update is done lazily: a heap
+ * ordered by possibly stale gains brings a candidate up to date only when
+ * it reaches the top, and the top is the true best once it is up to date
+ * (every other gain is at most its stale value). Picks, ties and stopping
+ * are those of Algorithm 1; the work is the part of its O(n k^2) and the
+ * part of the n k kernel entries that can still change the outcome.
+ *
+ * When the similarity is the cosine of embeddings f_i, L = B^T B with
+ * b_i = q_i f_i, and L_ji - <c_j, c_i> = <b_j - Σ_s c_js u_s, b_i>, where
+ * u_s = (b_j - Σ c_j u) / d_j for the pick j at step s: the same update,
+ * grouped so that each component costs one dot product of embedding length
+ * (c_i is b_i expressed in the orthonormal basis u of the picks) and no
+ * similarity is formed at all.
+ *
+ * With a window shorter than k, the oldest pick leaves first, gains can
+ * rise, and every c_i is updated at each pick (Algorithm 2): one kernel row
+ * L[j, :] per pick, O(n * window) per pick.
  *
  * All buffers are allocated here, once; a pick allocates nothing.
  */
@@ -48,9 +69,12 @@ export function dppRanker(
 ): GreedyRanker {
   const epsilon = checkOptions(options);
   const n = scores.length;
-  const width = Math.max(1, Math.min(options.window ?? k, k, n));
-  similarity.reserveRows(Math.min(k, n));
-  return new CholeskyState(scores, similarity, options.alpha, width, epsilon);
+  const picks = Math.max(1, Math.min(k, n));
+  const q = quality(scores, options.alpha);
+  const width = Math.min(options.window ?? picks, picks);
+  if (width >= picks) return new LazyCholesky(q, similarity, picks, epsilon);
+  similarity.reserveRows(picks);
+  return new WindowCholesky(q, similarity, width, epsilon);
 }
 
 function checkOptions(options: DppOptions) {
@@ -68,7 +92,115 @@ function checkOptions(options: DppOptions) {
   return epsilon;
 }
 
-class CholeskyState implements GreedyRanker {
+/** Algorithm 1 with lazy updates; see `dppRanker`. */
+class LazyCholesky implements GreedyRanker {
+  readonly #gain: Float64Array;
+  readonly #heap: CandidateHeap;
+  /** c_i for every i, row-major: component t of c_i at i * width + t. */
+  readonly #factor: Float64Array;
+  /** Components of c_i computed so far. */
+  readonly #upTo: Int32Array;
+  readonly #picks: Int32Array;
+  /** d_j of each pick when it was picked. */
+  readonly #pickD: Float64Array;
+  #length = 0;
+  readonly #vectors: UnitVectors | undefined;
+  /** With vectors: u_t, the basis vector of pick t, at t * dims. */
+  readonly #basis: Float64Array;
+
+  constructor(
+    private readonly q: Float64Array,
+    private readonly similarity: Similarity,
+    private readonly width: number,
+    private readonly epsilon: number,
+  ) {
+    const n = q.length;
+    this.#gain = q.map((x) => x * x);
+    this.#heap = new CandidateHeap(this.#gain, new Float64Array(n));
+    this.#factor = new Float64Array(n * width);
+    this.#upTo = new Int32Array(n);
+    this.#picks = new Int32Array(width);
+    this.#pickD = new Float64Array(width);
+    this.#vectors = similarity.vectors;
+    this.#basis = new Float64Array(width * (this.#vectors?.dims ?? 0));
+  }
+
+  best(status: Uint8Array) {
+    for (let i = this.#heap.top(); i >= 0; i = this.#heap.top()) {
+      if (status[i] !== 0) {
+        this.#heap.pop();
+      } else if ((this.#upTo[i] ?? 0) < this.#length) {
+        this.#catchUp(i);
+        this.#heap.settleTop();
+      } else {
+        return (this.#gain[i] ?? 0) >= this.epsilon ? i : -1;
+      }
+    }
+    return -1;
+  }
+
+  take(j: number) {
+    this.#catchUp(j);
+    const t = this.#length;
+    this.#picks[t] = j;
+    this.#pickD[t] = Math.sqrt(this.#gain[j] ?? 0);
+    if (this.#vectors !== undefined) this.#extendBasis(this.#vectors, j, t);
+    this.#length = t + 1;
+  }
+
+  /** Computes the missing components of c_i, one per pick since. */
+  #catchUp(i: number) {
+    const row = i * this.width;
+    let gain = this.#gain[i] ?? 0;
+    for (let t = this.#upTo[i] ?? 0; t < this.#length; t++) {
+      const e =
+        this.#vectors === undefined
+          ? this.#kernelComponent(i, t)
+          : this.#vectorComponent(this.#vectors, i, t);
+      this.#factor[row + t] = e;
+      gain -= e * e;
+    }
+    this.#gain[i] = gain;
+    this.#upTo[i] = this.#length;
+  }
+
+  /** e = (L_ji - <c_j, c_i>) / d_j for the pick j of step t. */
+  #kernelComponent(i: number, t: number) {
+    const w = this.width;
+    const j = this.#picks[t] ?? 0;
+    const sim = this.similarity.pair(j, i);
+    const l = (this.q[j] ?? 0) * (this.q[i] ?? 0) * sim;
+    const overlap = dotBetween(this.#factor, j * w, this.#factor, i * w, t);
+    return (l - overlap) / (this.#pickD[t] ?? 1);
+  }
+
+  /** e = <u_t, b_i>, the same value from the embeddings. */
+  #vectorComponent(vectors: UnitVectors, i: number, t: number) {
+    const { dims, byItem } = vectors;
+    const along = dotBetween(this.#basis, t * dims, byItem, i * dims, dims);
+    return (this.q[i] ?? 0) * along;
+  }
+
+  /** u_t = (b_j - Σ_{s<t} c_js u_s) / d_j. */
+  #extendBasis(vectors: UnitVectors, j: number, t: number) {
+    const { dims, byItem } = vectors;
+    const basis = this.#basis;
+    const at = t * dims;
+    const scale = (this.q[j] ?? 0) / (this.#pickD[t] ?? 1);
+    for (let x = 0; x < dims; x++) {
+      basis[at + x] = scale * (byItem[j * dims + x] ?? 0);
+    }
+    for (let s = 0; s < t; s++) {
+      const c = (this.#factor[j * this.width + s] ?? 0) / (this.#pickD[t] ?? 1);
+      for (let x = 0; x < dims; x++) {
+        basis[at + x] = (basis[at + x] ?? 0) - c * (basis[s * dims + x] ?? 0);
+      }
+    }
+  }
+}
+
+/** Algorithm 2: eager updates over a sliding window; see `dppRanker`. */
+class WindowCholesky implements GreedyRanker {
   readonly #n: number;
   readonly #q: Float64Array;
   /** d_i^2: the gain of adding i to the current window. */
@@ -83,15 +215,14 @@ class CholeskyState implements GreedyRanker {
   readonly #spill: Float64Array;
 
   constructor(
-    scores: ArrayLike<number>,
+    q: Float64Array,
     private readonly similarity: Similarity,
-    alpha: number,
     private readonly width: number,
     private readonly epsilon: number,
   ) {
-    const n = (this.#n = scores.length);
-    this.#q = quality(scores, alpha);
-    this.#gain = this.#q.map((q) => q * q);
+    const n = (this.#n = q.length);
+    this.#q = q;
+    this.#gain = q.map((x) => x * x);
     this.#factor = new Float64Array(width * n);
     for (let t = 0; t < width; t++) {
       this.#columns.push(this.#factor.subarray(t * n, (t + 1) * n));

@@ -156,3 +156,47 @@ export function argmaxOpen(values: Float64Array, status: Uint8Array): number {
   }
   return best;
 }
+
+/**
+ * Dot product of the vectors at offsets a and b of one array, unrolled by
+ * four; the hot loop of lazy re-ranking, one similarity at a time.
+ */
+export function dotAt(
+  v: Float64Array,
+  a: number,
+  b: number,
+  dims: number,
+): number {
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  let d = 0;
+  for (; d + 3 < dims; d += 4) {
+    s0 += v[a + d]! * v[b + d]!;
+    s1 += v[a + d + 1]! * v[b + d + 1]!;
+    s2 += v[a + d + 2]! * v[b + d + 2]!;
+    s3 += v[a + d + 3]! * v[b + d + 3]!;
+  }
+  for (; d < dims; d++) s0 += v[a + d]! * v[b + d]!;
+  return s0 + s1 + (s2 + s3);
+}
+
+/** Dot product of a[aAt .. aAt + dims) and b[bAt .. bAt + dims). */
+export function dotBetween(
+  a: Float64Array,
+  aAt: number,
+  b: Float64Array,
+  bAt: number,
+  dims: number,
+): number {
+  let s0 = 0;
+  let s1 = 0;
+  let d = 0;
+  for (; d + 1 < dims; d += 2) {
+    s0 += a[aAt + d]! * b[bAt + d]!;
+    s1 += a[aAt + d + 1]! * b[bAt + d + 1]!;
+  }
+  if (d < dims) s0 += a[aAt + d]! * b[bAt + d]!;
+  return s0 + s1;
+}

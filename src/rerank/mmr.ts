@@ -1,3 +1,4 @@
+import { CandidateHeap } from "./heap.js";
 import type { GreedyRanker } from "./select.js";
 import type { Similarity } from "./similarity.js";
 
@@ -17,56 +18,99 @@ import type { Similarity } from "./similarity.js";
  * only in their last bits, and lambda = 1 must still keep the ranker's
  * order.
  *
- * Work per pick: one similarity row (n similarities) and one pass over n.
+ * After the first pick (one similarity row), values only fall as picks are
+ * added, so they are updated lazily: a heap ordered by possibly stale
+ * values brings a candidate up to date only when it reaches the top, and
+ * the top is the true best once it is up to date. Only the similarities
+ * that can still change the outcome are computed.
  */
 export function mmrRanker(
   scores: ArrayLike<number>,
   similarity: Similarity,
   lambda: number,
+  k: number,
 ): GreedyRanker {
   if (!(lambda >= 0 && lambda <= 1)) {
     throw new RangeError(`mmr lambda ${lambda} must be in [0, 1]`);
   }
-  const relevance = rescale(scores);
-  const value = Float64Array.from(relevance);
-  const nearest = new Float64Array(relevance.length).fill(-Infinity);
-  return {
-    best: (status) => bestOpen(value, scores, status),
-    take(j) {
-      const row = similarity.row(j);
-      for (let i = 0; i < value.length; i++) {
-        const sim = row[i] ?? 0;
-        const near = sim > (nearest[i] ?? 0) ? sim : (nearest[i] ?? 0);
-        nearest[i] = near;
-        value[i] = lambda * (relevance[i] ?? 0) - (1 - lambda) * near;
-      }
-    },
-  };
+  return new LazyMmr(scores, similarity, lambda, Math.max(1, k));
 }
 
-/** The open index of highest value, then highest score, then lowest index. */
-function bestOpen(
-  value: Float64Array,
-  scores: ArrayLike<number>,
-  status: Uint8Array,
-) {
-  let best = -1;
-  for (let i = 0; i < value.length; i++) {
-    if (status[i] !== 0) continue;
-    if (best < 0 || beats(value, scores, i, best)) best = i;
+class LazyMmr implements GreedyRanker {
+  readonly #relevance: Float64Array;
+  /** MMR value; an upper bound until the candidate is brought up to date. */
+  readonly #value: Float64Array;
+  /** Largest similarity to the picks counted so far. */
+  readonly #nearest: Float64Array;
+  /** Picks counted so far in `#nearest`. */
+  readonly #upTo: Int32Array;
+  readonly #picks: Int32Array;
+  #length = 0;
+  readonly #heap: CandidateHeap;
+
+  constructor(
+    scores: ArrayLike<number>,
+    private readonly similarity: Similarity,
+    private readonly lambda: number,
+    capacity: number,
+  ) {
+    this.#relevance = rescale(scores);
+    this.#value = Float64Array.from(this.#relevance);
+    this.#nearest = new Float64Array(scores.length);
+    this.#upTo = new Int32Array(scores.length);
+    this.#picks = new Int32Array(capacity);
+    this.#heap = new CandidateHeap(this.#value, scores);
   }
-  return best;
-}
 
-function beats(
-  value: Float64Array,
-  scores: ArrayLike<number>,
-  i: number,
-  best: number,
-) {
-  const a = value[i] ?? 0;
-  const b = value[best] ?? 0;
-  return a > b || (a === b && (scores[i] ?? 0) > (scores[best] ?? 0));
+  best(status: Uint8Array) {
+    for (let i = this.#heap.top(); i >= 0; i = this.#heap.top()) {
+      if (status[i] !== 0) {
+        this.#heap.pop();
+      } else if ((this.#upTo[i] ?? 0) < this.#length) {
+        this.#catchUp(i);
+        this.#heap.settleTop();
+      } else {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  take(j: number) {
+    this.#picks[this.#length] = j;
+    this.#length += 1;
+    if (this.#length === 1) this.#countFirst(j);
+  }
+
+  /**
+   * Values before the first pick are relevance, not bounds of what follows
+   * (a negative similarity raises a value), so the first pick's row sets
+   * every value exactly and the heap is rebuilt.
+   */
+  #countFirst(j: number) {
+    const row = this.similarity.row(j);
+    this.#nearest.set(row);
+    this.#upTo.fill(1);
+    for (let i = 0; i < row.length; i++) this.#revalue(i);
+    this.#heap.rebuild();
+  }
+
+  #catchUp(i: number) {
+    let near = this.#nearest[i] ?? 0;
+    for (let t = this.#upTo[i] ?? 0; t < this.#length; t++) {
+      const sim = this.similarity.pair(this.#picks[t] ?? 0, i);
+      if (sim > near) near = sim;
+    }
+    this.#nearest[i] = near;
+    this.#upTo[i] = this.#length;
+    this.#revalue(i);
+  }
+
+  #revalue(i: number) {
+    const relevance = this.#relevance[i] ?? 0;
+    const near = this.#nearest[i] ?? 0;
+    this.#value[i] = this.lambda * relevance - (1 - this.lambda) * near;
+  }
 }
 
 /** Scores mapped linearly onto [0, 1]; all 1 when they are all equal. */

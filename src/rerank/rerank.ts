@@ -44,8 +44,10 @@ export interface RerankInput {
  * above its epsilon, before it came up. The same input always gives the
  * same output; ties go to the lower input index.
  *
- * Work: k similarity rows (k * n similarities, computed lazily), plus
- * O(n) per pick for MMR and O(n * window) per pick for the DPP.
+ * Work: at most k * n similarities, computed lazily: MMR and the DPP
+ * without a window compute only those that can still change the outcome
+ * (see mmr.ts and dpp.ts); the DPP with a window computes one row per pick
+ * and O(n * window) updates.
  */
 export function rerank(input: RerankInput): Selection {
   const { scores, similarity, k, constraint } = input;
@@ -61,8 +63,7 @@ function rankerFor(
   k: number,
 ): GreedyRanker {
   if (method.kind === "mmr") {
-    similarity.reserveRows(Math.min(k, scores.length));
-    return mmrRanker(scores, similarity, method.lambda);
+    return mmrRanker(scores, similarity, method.lambda, k);
   }
   return dppRanker(scores, similarity, k, method);
 }

@@ -1,4 +1,4 @@
-import { addWeightedColumns } from "./linalg.js";
+import { dotAt } from "./linalg.js";
 
 /**
  * Similarity between the candidates of one list, for the re-rankers.
@@ -27,6 +27,18 @@ export interface Similarity {
   reserveRows(count: number): void;
   /** Pairwise similarities computed so far; shows that work stays lazy. */
   readonly pairsComputed: number;
+  /**
+   * Set when the similarity is the cosine of embeddings: the unit vectors
+   * themselves. A re-ranker may then work with vectors instead of
+   * similarities (the DPP does; see dpp.ts).
+   */
+  readonly vectors?: UnitVectors;
+}
+
+/** Unit vectors, item-major: component d of vector i at i * dims + d. */
+export interface UnitVectors {
+  readonly dims: number;
+  readonly byItem: Float64Array;
 }
 
 /** Computes similarities; the cache decides when. */
@@ -35,6 +47,7 @@ export interface SimilaritySource {
   pair(i: number, j: number): number;
   /** Writes the similarity of i to every candidate into `out`. */
   fillRow(i: number, out: Float64Array): void;
+  readonly vectors?: UnitVectors;
 }
 
 /** A similarity that caches whole rows of a source in a growable pool. */
@@ -45,10 +58,12 @@ export class RowCachedSimilarity implements Similarity {
   #views: Float64Array[] = [];
   #used = 0;
   readonly #slotOf: Int32Array;
+  readonly vectors?: UnitVectors;
 
   constructor(private readonly source: SimilaritySource) {
     this.size = source.size;
     this.#slotOf = new Int32Array(source.size).fill(-1);
+    if (source.vectors !== undefined) this.vectors = source.vectors;
   }
 
   get pairsComputed() {
@@ -114,73 +129,70 @@ export function embeddingSimilarity(
 class EmbeddingSource implements SimilaritySource {
   readonly size: number;
   readonly #dims: number;
-  /** Unit vectors, dimension-major: value d of vector i at d * size + i. */
-  readonly #unit: Float64Array;
-  readonly #weights: Float64Array;
+  /** Unit vectors, item-major: component d of vector i at i * dims + d. */
+  readonly #byItem: Float64Array;
+  readonly vectors: UnitVectors;
 
   constructor(embeddings: readonly ArrayLike<number>[]) {
     this.size = embeddings.length;
-    this.#dims = embeddings[0]?.length ?? 0;
-    this.#unit = new Float64Array(this.size * this.#dims);
-    this.#weights = new Float64Array(this.#dims);
-    embeddings.forEach((vector, i) => this.#setUnit(i, vector));
-  }
-
-  /**
-   * Stores vector i divided by its length; a zero vector stays zero.
-   * Dividing by the largest magnitude first keeps the squares away from
-   * underflow (1e-161 squared is subnormal) and overflow, which would
-   * otherwise give cosines above 1 and a kernel that is not PSD.
-   */
-  #setUnit(i: number, vector: ArrayLike<number>) {
-    const dims = this.#dims;
-    if (vector.length !== dims) {
-      const got = vector.length;
-      throw new RangeError(
-        `embedding ${i} has ${got} dimensions, expected ${dims}`,
-      );
-    }
-    let largest = 0;
-    for (let d = 0; d < dims; d++) {
-      const magnitude = Math.abs(vector[d] ?? 0);
-      if (!(magnitude <= largest)) largest = magnitude;
-    }
-    if (!Number.isFinite(largest)) {
-      throw new RangeError(`embedding ${i} must be finite`);
-    }
-    if (largest === 0) return;
-    // Below 2^-1000, 1 / largest overflows: lift by an exact power of two.
-    const boost = largest < 2 ** -1000 ? 2 ** 600 : 1;
-    const shrink = 1 / (largest * boost);
-    let norm = 0;
-    for (let d = 0; d < dims; d++) {
-      norm += ((vector[d] ?? 0) * boost * shrink) ** 2;
-    }
-    const inverse = 1 / Math.sqrt(norm);
-    for (let d = 0; d < dims; d++) {
-      this.#unit[d * this.size + i] =
-        (vector[d] ?? 0) * boost * shrink * inverse;
-    }
+    const dims = (this.#dims = embeddings[0]?.length ?? 0);
+    this.#byItem = new Float64Array(this.size * dims);
+    embeddings.forEach((vector, i) => {
+      if (vector.length !== dims) {
+        const got = vector.length;
+        throw new RangeError(
+          `embedding ${i} has ${got} dimensions, expected ${dims}`,
+        );
+      }
+      this.#byItem.set(vector, i * dims);
+      if (!normalise(this.#byItem, i * dims, dims)) {
+        throw new RangeError(`embedding ${i} must be finite`);
+      }
+    });
+    this.vectors = { dims, byItem: this.#byItem };
   }
 
   pair(i: number, j: number) {
-    let sum = 0;
-    for (let d = 0; d < this.#dims; d++) {
-      const at = d * this.size;
-      sum += (this.#unit[at + i] ?? 0) * (this.#unit[at + j] ?? 0);
-    }
-    return clampCosine(sum);
+    const dims = this.#dims;
+    return clampCosine(dotAt(this.#byItem, i * dims, j * dims, dims));
   }
 
-  /** One matrix-vector product: the unit vector of i against all. */
+  /**
+   * The row as n pair products, so that a row and a pair agree to the last
+   * bit and a re-ranker's ties do not depend on how a value was reached.
+   */
   fillRow(i: number, out: Float64Array) {
-    for (let d = 0; d < this.#dims; d++) {
-      this.#weights[d] = this.#unit[d * this.size + i] ?? 0;
-    }
-    out.fill(0);
-    addWeightedColumns(out, this.#unit, this.size, this.#weights, this.#dims);
-    for (let j = 0; j < this.size; j++) out[j] = clampCosine(out[j] ?? 0);
+    for (let j = 0; j < this.size; j++) out[j] = this.pair(i, j);
   }
+}
+
+/**
+ * Divides v[at .. at + dims) by its length in place; a zero vector stays
+ * zero. False when a value is not finite. Dividing by the largest
+ * magnitude first keeps the squares away from underflow (1e-161 squared is
+ * subnormal) and overflow, which would otherwise give cosines above 1 and
+ * a kernel that is not PSD.
+ */
+function normalise(v: Float64Array, at: number, dims: number) {
+  let largest = 0;
+  for (let d = at; d < at + dims; d++) {
+    const magnitude = Math.abs(v[d] ?? 0);
+    if (!(magnitude <= largest)) largest = magnitude;
+  }
+  if (!Number.isFinite(largest)) return false;
+  if (largest === 0) return true;
+  // Below 2^-1000, 1 / largest overflows: lift by an exact power of two.
+  const boost = largest < 2 ** -1000 ? 2 ** 600 : 1;
+  const shrink = 1 / (largest * boost);
+  let norm = 0;
+  for (let d = at; d < at + dims; d++) {
+    const x = (v[d] ?? 0) * boost * shrink;
+    v[d] = x;
+    norm += x * x;
+  }
+  const inverse = 1 / Math.sqrt(norm);
+  for (let d = at; d < at + dims; d++) v[d] = (v[d] ?? 0) * inverse;
+  return true;
 }
 
 /** Rounding can put the cosine of (anti)parallel vectors just past 1. */

@@ -189,12 +189,58 @@ describe("sliding window", () => {
   });
 });
 
+/** The similarity without its vectors: the DPP has to use pairs. */
+function pairsOnly(inner: Similarity): Similarity {
+  return {
+    size: inner.size,
+    pair: (i, j) => inner.pair(i, j),
+    row: (i) => inner.row(i),
+    reserveRows: (count) => inner.reserveRows(count),
+    get pairsComputed() {
+      return inner.pairsComputed;
+    },
+  };
+}
+
 describe("laziness, determinism and stopping", () => {
-  it("computes one similarity row per pick but the last", () => {
+  it("computes fewer similarities than one row per pick", () => {
+    const random = seededRandom(7);
+    const paths = Array.from({ length: 200 }, () => [
+      `t${Math.floor(random() * 12)}/s${Math.floor(random() * 40)}`,
+    ]);
+    const similarity = topicSimilarity(paths);
+    const scores = paths.map(() => random());
+    const method = { kind: "dpp", alpha: 1 } as const;
+    const { selected } = rerank({ scores, similarity, k: 10, method });
+    expect(selected).toHaveLength(10);
+    expect(similarity.pairsComputed).toBeLessThan(9 * 200);
+  });
+
+  it("forms no similarity at all from embeddings", () => {
     const random = seededRandom(7);
     const similarity = embeddingSimilarity(randomVectors(random, 200, 16));
     const scores = Array.from({ length: 200 }, () => random());
     const method = { kind: "dpp", alpha: 1 } as const;
+    expect(rerank({ scores, similarity, k: 10, method }).selected).toHaveLength(
+      10,
+    );
+    expect(similarity.pairsComputed).toBe(0);
+  });
+
+  it("picks the same from embeddings as from their similarities", () => {
+    for (let seed = 1; seed <= 100; seed++) {
+      const c = { ...randomCase(seed), window: undefined };
+      const fromVectors = embeddingSimilarity(c.vectors);
+      const fromPairs = pairsOnly(embeddingSimilarity(c.vectors));
+      expect(fastDpp(c, fromPairs)).toEqual(fastDpp(c, fromVectors));
+    }
+  });
+
+  it("computes one row per pick but the last with a window", () => {
+    const random = seededRandom(7);
+    const similarity = embeddingSimilarity(randomVectors(random, 200, 16));
+    const scores = Array.from({ length: 200 }, () => random());
+    const method = { kind: "dpp", alpha: 1, window: 3 } as const;
     const { selected } = rerank({ scores, similarity, k: 10, method });
     expect(selected).toHaveLength(10);
     expect(similarity.pairsComputed).toBe(9 * 200);

@@ -104,11 +104,12 @@ describe("mmr between the extremes", () => {
     );
   });
 
-  it("computes one similarity row per pick but the last", () => {
+  it("computes one row, then only the similarities it needs", () => {
     const vectors = Array.from({ length: 50 }, (_, i) => [Math.cos(i), 1]);
     const similarity = embeddingSimilarity(vectors);
     const scores = vectors.map((_, i) => -i);
     expect(mmr(scores, similarity, 5, 0.7)).toHaveLength(5);
-    expect(similarity.pairsComputed).toBe(4 * 50);
+    expect(similarity.pairsComputed).toBeGreaterThanOrEqual(50);
+    expect(similarity.pairsComputed).toBeLessThan(4 * 50);
   });
 });
