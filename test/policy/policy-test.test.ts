@@ -35,6 +35,25 @@ describe("pushguard policy test", () => {
     ]);
   });
 
+  it("pools coverage: a rule the parent's cases cover is covered", async () => {
+    const surfaces = path.join(fixtures, "surfaces.test.yaml");
+    const alone = await runPolicyTests([surfaces]);
+    expect(alone.coverage[0]?.uncovered).toEqual([
+      "content-review",
+      "daily-cap (lockscreen)",
+      "daily-cap (widget)",
+    ]);
+    const pooled = await runPolicyTests([
+      surfaces,
+      path.join(repoRoot, "policies/tests/default.test.yaml"),
+    ]);
+    const child = pooled.coverage.find((c) => c.version.startsWith("child@"));
+    expect(child?.uncovered).toEqual([
+      "daily-cap (lockscreen)",
+      "daily-cap (widget)",
+    ]);
+  });
+
   it("prints a diff of a failing case and exits 1", async () => {
     const failed = await cli(["policy", "test", fixtures]);
     expect(failed.code).toBe(1);

@@ -11,7 +11,7 @@ import { screen } from "../../service/screen.js";
 import { MemoryStore } from "../../store/memory.js";
 import type { StateStore } from "../../store/store.js";
 import { loadPolicy } from "../loader.js";
-import type { Policy } from "../policy.js";
+import { surfaceRules, type Policy, type RuleInfo } from "../policy.js";
 import type {
   Expectation,
   PolicyTestCase,
@@ -39,7 +39,7 @@ export interface CaseResult {
   readonly passed: boolean;
   readonly expected: Outcome;
   readonly actual: Outcome;
-  /** Rule ids that removed or would have removed an item. */
+  /** Rules that removed or would have removed an item ({@link ruleKey}). */
   readonly firedRules: readonly string[];
 }
 
@@ -100,7 +100,7 @@ async function runCase(
     passed: isDeepStrictEqual(expected, actual),
     expected,
     actual,
-    firedRules: decided.firedRules,
+    firedRules: firedKeys(policy, testCase.request, decided.firedRules),
   };
 }
 
@@ -139,6 +139,25 @@ function codesById(dropped: readonly Dropped[]): Record<string, string[]> {
 function firedRules(response: ScreenResponse): string[] {
   const all = [...response.dropped, ...response.wouldDrop];
   return [...new Set(all.flatMap((d) => d.reasons.map((r) => r.ruleId)))];
+}
+
+/**
+ * A rule as it runs: id, type, mode and parameters. A variant's rule that
+ * is the same as its parent's has the same key, so cases of the parent
+ * cover it; a rule the variant or a surface changed needs its own case.
+ */
+export function ruleKey(info: RuleInfo): string {
+  const { id, type, mode, params } = info;
+  return JSON.stringify([id, type, mode, params]);
+}
+
+function firedKeys(
+  policy: Policy,
+  request: ScreenRequest,
+  ids: readonly string[],
+): string[] {
+  const infos = surfaceRules(policy, request.surface).ruleInfos;
+  return infos.filter((info) => ids.includes(info.id)).map(ruleKey);
 }
 
 /** The expectation with its defaults: no `dropped` means none dropped. */

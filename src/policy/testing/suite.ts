@@ -2,7 +2,7 @@ import { readdir, stat } from "node:fs/promises";
 import path from "node:path";
 import { PolicyError } from "../errors.js";
 import type { Policy } from "../policy.js";
-import { PolicyCache, runTestFile, type FileResult } from "./run.js";
+import { PolicyCache, ruleKey, runTestFile, type FileResult } from "./run.js";
 import { loadTestFile } from "./test-file.js";
 
 /** Suffix of policy test files, so they can sit beside the policies. */
@@ -62,28 +62,40 @@ export async function findTestFiles(
   return [...found].sort();
 }
 
+/**
+ * Per policy, the running rules no case saw remove an item. Coverage is
+ * pooled over every file run, by {@link ruleKey}: a variant's unchanged
+ * rules are covered by its parent's cases.
+ */
 function coverageOf(files: readonly FileResult[]): PolicyCoverage[] {
-  const byVersion = new Map<string, { policy: Policy; fired: Set<string> }>();
-  for (const file of files) {
-    const entry = byVersion.get(file.policy.version) ?? {
-      policy: file.policy,
-      fired: new Set<string>(),
-    };
-    for (const result of file.cases) {
-      for (const id of result.firedRules) entry.fired.add(id);
-    }
-    byVersion.set(file.policy.version, entry);
-  }
-  return [...byVersion.values()].map(({ policy, fired }) => {
+  const fired = new Set(
+    files.flatMap((file) => file.cases.flatMap((c) => c.firedRules)),
+  );
+  const policies = new Map(files.map((f) => [f.policy.version, f.policy]));
+  return [...policies.values()].map((policy) => {
     const rules = runningRules(policy);
-    const uncovered = rules.filter((id) => !fired.has(id));
-    return { version: policy.version, rules, uncovered };
+    const uncovered = rules
+      .filter((rule) => !fired.has(rule.key))
+      .map((rule) => rule.name);
+    return {
+      version: policy.version,
+      rules: rules.map((rule) => rule.name),
+      uncovered: [...new Set(uncovered)],
+    };
   });
 }
 
-/** Ids of rules that run on some surface (base included). */
-function runningRules(policy: Policy): string[] {
-  const surfaces = [policy.base, ...policy.surfaces.values()];
-  const ids = surfaces.flatMap((s) => s.rules.map((placed) => placed.rule.id));
-  return [...new Set(ids)];
+/** Rules that run on some surface (base included), each once. */
+function runningRules(policy: Policy): { key: string; name: string }[] {
+  const byKey = new Map<string, string>();
+  for (const surface of [policy.base, ...policy.surfaces.values()]) {
+    const running = new Set(surface.rules.map((placed) => placed.rule.id));
+    for (const info of surface.ruleInfos) {
+      const key = ruleKey(info);
+      if (!running.has(info.id) || byKey.has(key)) continue;
+      const where = surface.name === "" ? "" : ` (${surface.name})`;
+      byKey.set(key, `${info.id}${where}`);
+    }
+  }
+  return [...byKey].map(([key, name]) => ({ key, name }));
 }
