@@ -30,8 +30,10 @@ export async function startTestServer(
     PUSHGUARD_HTTP_ADDR: "127.0.0.1:0",
     PUSHGUARD_POLICY: path.join(repoRoot, "policies/default.yaml"),
     PUSHGUARD_SHUTDOWN_GRACE_MS: "2000",
-    // Tests that read the decision log point it at a file of their own.
+    // Tests that read the decision log point it at a file of their own;
+    // tests of reload watch a policy folder of their own.
     PUSHGUARD_DECISION_LOG: "off",
+    PUSHGUARD_POLICY_WATCH: "false",
     ...env,
   });
   return startPushguard(settings, {

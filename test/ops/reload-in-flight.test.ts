@@ -30,7 +30,11 @@ beforeAll(async () => {
   file = path.join(dir, "default.yaml");
   await writeFile(file, await revisedPolicyText("good"));
   running = await startTestServer(
-    { PUSHGUARD_POLICY: file, PUSHGUARD_POLICY_RELOAD_DEBOUNCE_MS: "20" },
+    {
+      PUSHGUARD_POLICY: file,
+      PUSHGUARD_POLICY_WATCH: "true",
+      PUSHGUARD_POLICY_RELOAD_DEBOUNCE_MS: "20",
+    },
     { log: captured.log },
   );
   client = pushguardClient(running.grpcPort);

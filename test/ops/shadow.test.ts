@@ -40,6 +40,7 @@ beforeAll(async () => {
   await writeFile(file, await ruleShadowPolicy());
   running = await startTestServer({
     PUSHGUARD_POLICY: file,
+    PUSHGUARD_POLICY_WATCH: "true",
     PUSHGUARD_POLICY_RELOAD_DEBOUNCE_MS: "20",
   });
   client = pushguardClient(running.grpcPort);
