@@ -65,11 +65,17 @@ function readChain(first: ParsedSource): ParsedSource[] {
   for (;;) {
     const parent = checkFile(current).extends;
     if (parent === undefined) return chain;
-    const next = path.join(path.dirname(current.file), parent);
+    const next = besideFile(current.file, parent);
     rejectCycle(chain, current, next);
     current = parseSource(next, readParent(current, next));
     chain.push(current);
   }
+}
+
+/** A path written in `file`: absolute, or relative to the file's folder. */
+export function besideFile(file: string, written: string): string {
+  if (path.isAbsolute(written)) return written;
+  return path.join(path.dirname(file), written);
 }
 
 function checkFile(parsed: ParsedSource) {

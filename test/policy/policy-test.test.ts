@@ -71,7 +71,16 @@ describe("pushguard policy test", () => {
         "        +    - label.gossip",
       ].join("\n"),
     );
-    expect(failed.stdout).toMatch(/\n3 passed, 3 failed$/);
+    expect(failed.stdout).toMatch(/\n3 passed, 4 failed$/);
+  });
+
+  it("names the policy a test file cannot find", async () => {
+    const suite = await runPolicyTests([path.join(fixtures, "broken")]);
+    const file = path.join(fixtures, "broken/missing-policy.test.yaml");
+    const policy = path.join(fixtures, "no-such-policy.yaml");
+    expect(suite.broken.map((b) => b.message)).toContain(
+      `${file}:1:9: policy: cannot read ${policy} (ENOENT)`,
+    );
   });
 
   it("names file and line of a broken test file", async () => {

@@ -1,5 +1,4 @@
-import { readFile } from "node:fs/promises";
-import path from "node:path";
+import { access, readFile } from "node:fs/promises";
 import { fromJson, type JsonValue } from "@bufbuild/protobuf";
 import { z } from "zod";
 import {
@@ -7,6 +6,7 @@ import {
   type ScreenRequest,
 } from "../../gen/pushguard/v1/pushguard_pb.js";
 import { locate, PolicyError } from "../errors.js";
+import { besideFile } from "../layers.js";
 import {
   checkWith,
   parseSource,
@@ -131,7 +131,11 @@ export async function loadTestFile(file: string): Promise<PolicyTestFile> {
     const { line } = locate(parsed.doc, parsed.lines, ["cases", index]);
     return { ...testCase, request, line };
   });
-  const policyPath = path.join(path.dirname(file), body.policy);
+  const policyPath = besideFile(file, body.policy);
+  await access(policyPath).catch((error: NodeJS.ErrnoException) => {
+    const message = `cannot read ${policyPath} (${error.code ?? "error"})`;
+    throw new PolicyError([problemAt(parsed, ["policy"], message)]);
+  });
   return { file, policyPath, cases };
 }
 
