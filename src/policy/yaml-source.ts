@@ -62,27 +62,13 @@ export function zodProblems(
   return error.issues.flatMap((issue) => {
     const at = [...prefix, ...issue.path];
     if (issue.code === "unrecognized_keys") {
-      return issue.keys.map((key) => unknownKeyProblem(parsed, at, key));
+      return issue.keys.map((key) =>
+        problemAtKey(parsed, at, key, `unknown key ${key}`),
+      );
     }
     const value = parsed.doc.getIn(at as unknown[]);
     return [problemAt(parsed, at, issueMessage(issue, value))];
   });
-}
-
-function unknownKeyProblem(
-  parsed: ParsedSource,
-  at: readonly PropertyKey[],
-  key: string,
-): PolicyProblem {
-  const { line, column } = locateKey(parsed.doc, parsed.lines, at, key);
-  const path = formatPath([...at, key]);
-  return {
-    file: parsed.file,
-    line,
-    column,
-    path,
-    message: `unknown key ${key}`,
-  };
 }
 
 /** Says what is wrong in the style of the rest: lowercase, with the value. */
