@@ -3,6 +3,7 @@ import {
   addWeightedColumns,
   argmaxOpen,
   dotBetween,
+  dotsAgainst,
   rotateColumns,
 } from "./linalg.js";
 import type { GreedyRanker } from "./select.js";
@@ -107,6 +108,8 @@ class LazyCholesky implements GreedyRanker {
   readonly #vectors: UnitVectors | undefined;
   /** With vectors: u_t, the basis vector of pick t, at t * dims. */
   readonly #basis: Float64Array;
+  /** With vectors: <u_t, f_i> for the candidate being brought up to date. */
+  readonly #basisDots: Float64Array;
 
   constructor(
     private readonly q: Float64Array,
@@ -123,6 +126,7 @@ class LazyCholesky implements GreedyRanker {
     this.#pickD = new Float64Array(width);
     this.#vectors = similarity.vectors;
     this.#basis = new Float64Array(width * (this.#vectors?.dims ?? 0));
+    this.#basisDots = new Float64Array(width);
   }
 
   best(status: Uint8Array) {
@@ -150,35 +154,42 @@ class LazyCholesky implements GreedyRanker {
 
   /** Computes the missing components of c_i, one per pick since. */
   #catchUp(i: number) {
+    const from = this.#upTo[i] ?? 0;
+    if (from === this.#length) return;
+    if (this.#vectors === undefined) this.#catchUpByKernel(i, from);
+    else this.#catchUpByVectors(this.#vectors, i, from);
     const row = i * this.width;
     let gain = this.#gain[i] ?? 0;
-    for (let t = this.#upTo[i] ?? 0; t < this.#length; t++) {
-      const e =
-        this.#vectors === undefined
-          ? this.#kernelComponent(i, t)
-          : this.#vectorComponent(this.#vectors, i, t);
-      this.#factor[row + t] = e;
-      gain -= e * e;
+    for (let t = from; t < this.#length; t++) {
+      gain -= (this.#factor[row + t] ?? 0) ** 2;
     }
     this.#gain[i] = gain;
     this.#upTo[i] = this.#length;
   }
 
-  /** e = (L_ji - <c_j, c_i>) / d_j for the pick j of step t. */
-  #kernelComponent(i: number, t: number) {
+  /** e = (L_ji - <c_j, c_i>) / d_j for the pick j of each step t. */
+  #catchUpByKernel(i: number, from: number) {
     const w = this.width;
-    const j = this.#picks[t] ?? 0;
-    const sim = this.similarity.pair(j, i);
-    const l = (this.q[j] ?? 0) * (this.q[i] ?? 0) * sim;
-    const overlap = dotBetween(this.#factor, j * w, this.#factor, i * w, t);
-    return (l - overlap) / (this.#pickD[t] ?? 1);
+    const qi = this.q[i] ?? 0;
+    for (let t = from; t < this.#length; t++) {
+      const j = this.#picks[t] ?? 0;
+      const l = (this.q[j] ?? 0) * qi * this.similarity.pair(j, i);
+      const overlap = dotBetween(this.#factor, j * w, this.#factor, i * w, t);
+      this.#factor[i * w + t] = (l - overlap) / (this.#pickD[t] ?? 1);
+    }
   }
 
-  /** e = <u_t, b_i>, the same value from the embeddings. */
-  #vectorComponent(vectors: UnitVectors, i: number, t: number) {
+  /** e = <u_t, b_i>: the same values from the embeddings. */
+  #catchUpByVectors(vectors: UnitVectors, i: number, from: number) {
     const { dims, byItem } = vectors;
-    const along = dotBetween(this.#basis, t * dims, byItem, i * dims, dims);
-    return (this.q[i] ?? 0) * along;
+    const at = i * this.width;
+    const dots = this.#basisDots;
+    const to = this.#length;
+    dotsAgainst(this.#basis, from, to, byItem, i * dims, dims, dots);
+    const qi = this.q[i] ?? 0;
+    for (let t = from; t < this.#length; t++) {
+      this.#factor[at + t] = qi * (dots[t] ?? 0);
+    }
   }
 
   /** u_t = (b_j - Σ_{s<t} c_js u_s) / d_j. */

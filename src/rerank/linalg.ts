@@ -200,3 +200,42 @@ export function dotBetween(
   if (d < dims) s0 += a[aAt + d]! * b[bAt + d]!;
   return s0 + s1;
 }
+
+/**
+ * out[t] = <rows[t * dims ...], v[at ...]> for t in [from, to): several
+ * dot products against one vector, four rows per pass so that each value
+ * of v is read once per four rows and four sums run side by side.
+ */
+export function dotsAgainst(
+  rows: Float64Array,
+  from: number,
+  to: number,
+  v: Float64Array,
+  at: number,
+  dims: number,
+  out: Float64Array,
+): void {
+  let t = from;
+  for (; t + 3 < to; t += 4) {
+    const r0 = t * dims;
+    const r1 = r0 + dims;
+    const r2 = r1 + dims;
+    const r3 = r2 + dims;
+    let s0 = 0;
+    let s1 = 0;
+    let s2 = 0;
+    let s3 = 0;
+    for (let d = 0; d < dims; d++) {
+      const x = v[at + d]!;
+      s0 += rows[r0 + d]! * x;
+      s1 += rows[r1 + d]! * x;
+      s2 += rows[r2 + d]! * x;
+      s3 += rows[r3 + d]! * x;
+    }
+    out[t] = s0;
+    out[t + 1] = s1;
+    out[t + 2] = s2;
+    out[t + 3] = s3;
+  }
+  for (; t < to; t++) out[t] = dotBetween(rows, t * dims, v, at, dims);
+}
