@@ -15,6 +15,7 @@ export function runLabels(report: ReplayReport): string[] {
   return report.runs.map((run, i) => `${"AB"[i] ?? i} ${run.version}`);
 }
 
+/** Requests and candidates per outcome, per policy. */
 export function decisionsTable(report: ReplayReport): Table {
   const cell = (run: PolicyRunReport, pick: (r: PolicyRunReport) => number) =>
     withShare(pick(run), report.candidates);
@@ -141,6 +142,7 @@ export function changesTable(report: ReplayReport): Table | undefined {
   };
 }
 
+/** Counts per (fate under A, fate under B), most frequent first. */
 export function transitionsTable(report: ReplayReport): Table | undefined {
   const changes = report.changes;
   if (changes === undefined) return undefined;
@@ -150,6 +152,7 @@ export function transitionsTable(report: ReplayReport): Table | undefined {
   };
 }
 
+/** The sampled items admitted by one policy only, with their titles. */
 export function changedItemsTable(
   report: ReplayReport,
   limit = Infinity,
@@ -172,10 +175,12 @@ export function changedItemsTable(
   };
 }
 
+/** `734 (7.3%)`: a count with its share of a total. */
 export function withShare(count: number, total: number): string {
   return total === 0 ? String(count) : `${count} (${percent(count / total)})`;
 }
 
+/** A share in [0, 1] as a percentage with one decimal. */
 export function percent(share: number): string {
   return `${(share * 100).toFixed(1)}%`;
 }

@@ -59,6 +59,7 @@ export class PolicyRun {
     }
   }
 
+  /** The totals so far; coverage is against the topics `offered`. */
   report(offered: ReadonlySet<string>): PolicyRunReport {
     return {
       version: this.policy.version,
@@ -68,6 +69,7 @@ export class PolicyRun {
     };
   }
 
+  /** Releases the run's store. */
   async close(): Promise<void> {
     await this.#deps.store.close();
   }
