@@ -85,7 +85,7 @@ async function replayLocally(file: string, options: ReplayOptions) {
     });
     bar?.stop();
     const written = await writeReplayReport(report, options.out);
-    console.log(replayMarkdown(report));
+    process.stdout.write(replayMarkdown(report));
     console.error(
       `wrote ${written.markdown}, ${written.html}, ${written.json}`,
     );
