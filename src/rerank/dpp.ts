@@ -74,7 +74,6 @@ export function dppRanker(
   const q = quality(scores, options.alpha);
   const width = Math.min(options.window ?? picks, picks);
   if (width >= picks) return new LazyCholesky(q, similarity, picks, epsilon);
-  similarity.reserveRows(picks);
   return new WindowCholesky(q, similarity, width, epsilon);
 }
 
@@ -260,9 +259,9 @@ class WindowCholesky implements GreedyRanker {
     const column = this.#columns[t] as Float64Array;
     const qj = this.#q[j] ?? 0;
     const dj = Math.sqrt(this.#gain[j] ?? 0);
-    const row = this.similarity.row(j);
+    this.similarity.rowInto(j, column);
     for (let i = 0; i < n; i++) {
-      column[i] = qj * (this.#q[i] ?? 0) * (row[i] ?? 0);
+      column[i] = qj * (this.#q[i] ?? 0) * (column[i] ?? 0);
     }
     for (let s = 0; s < t; s++) {
       this.#negated[s] = -(this.#factor[s * n + j] ?? 0);

@@ -22,11 +22,12 @@ export {
   embeddingSimilarity,
   similarityFor,
   topicSimilarity,
-  RowCachedSimilarity,
+  CountedSimilarity,
   type Similarity,
   type SimilarityFields,
   type SimilaritySource,
   type TopicSimilarityOptions,
+  type UnitVectors,
 } from "./similarity.js";
 export {
   kindShareId,

@@ -88,10 +88,9 @@ class LazyMmr implements GreedyRanker {
    * every value exactly and the heap is rebuilt.
    */
   #countFirst(j: number) {
-    const row = this.similarity.row(j);
-    this.#nearest.set(row);
+    this.similarity.rowInto(j, this.#nearest);
     this.#upTo.fill(1);
-    for (let i = 0; i < row.length; i++) this.#revalue(i);
+    for (let i = 0; i < this.#nearest.length; i++) this.#revalue(i);
     this.#heap.rebuild();
   }
 

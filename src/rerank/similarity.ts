@@ -3,11 +3,13 @@ import { addWeightedColumns, dotAt } from "./linalg.js";
 /**
  * Similarity between the candidates of one list, for the re-rankers.
  *
- * Re-ranking k out of n candidates needs the similarity of each picked item
- * to every other one: k rows, never the full n x n matrix. So a similarity
- * is computed lazily, one row at a time, and each row is kept in a pool
- * reserved up front (`reserveRows`), so that a re-ranker allocates nothing
- * per pick.
+ * Re-ranking k out of n candidates never needs the full n x n matrix: at
+ * most the similarity of each pick to every candidate (k rows), and the
+ * lazy re-rankers far fewer. So nothing is computed up front: a re-ranker
+ * asks for one pair, or one row into a buffer it owns. There is no cache,
+ * because no re-ranker asks for the same similarity twice (each candidate
+ * is brought up to date once per pick, and a windowed DPP uses each row
+ * once); a cache would only cost memory.
  *
  * Both measures below are Gram matrices of unit vectors, hence positive
  * semi-definite with a unit diagonal: a determinantal point process needs
@@ -19,13 +21,10 @@ export interface Similarity {
   /** Similarity of candidates i and j; symmetric, 1 when i equals j. */
   pair(i: number, j: number): number;
   /**
-   * Similarities of candidate i to every candidate, computed on the first
-   * call and cached; equal to `pair` up to rounding. The array belongs to
-   * the cache: read it, never write.
+   * Writes the similarity of candidate i to every candidate into `out`
+   * (length `size`); equal to `pair` up to rounding.
    */
-  row(i: number): Float64Array;
-  /** Makes room for this many cached rows, so `row` need not allocate. */
-  reserveRows(count: number): void;
+  rowInto(i: number, out: Float64Array): void;
   /** Pairwise similarities computed so far; shows that work stays lazy. */
   readonly pairsComputed: number;
   /**
@@ -42,7 +41,7 @@ export interface UnitVectors {
   readonly byItem: Float64Array;
 }
 
-/** Computes similarities; the cache decides when. */
+/** Computes similarities of distinct candidates. */
 export interface SimilaritySource {
   readonly size: number;
   pair(i: number, j: number): number;
@@ -51,19 +50,14 @@ export interface SimilaritySource {
   readonly vectors?: UnitVectors;
 }
 
-/** A similarity that caches whole rows of a source in a growable pool. */
-export class RowCachedSimilarity implements Similarity {
+/** A source with a unit diagonal and a count of what it computed. */
+export class CountedSimilarity implements Similarity {
   readonly size: number;
   #pairsComputed = 0;
-  #pool = new Float64Array(0);
-  #views: Float64Array[] = [];
-  #used = 0;
-  readonly #slotOf: Int32Array;
   readonly vectors?: UnitVectors;
 
   constructor(private readonly source: SimilaritySource) {
     this.size = source.size;
-    this.#slotOf = new Int32Array(source.size).fill(-1);
     if (source.vectors !== undefined) this.vectors = source.vectors;
   }
 
@@ -72,48 +66,14 @@ export class RowCachedSimilarity implements Similarity {
   }
 
   pair(i: number, j: number) {
-    const rowI = this.#cached(i);
-    if (rowI !== undefined) return rowI[j] ?? 0;
-    const rowJ = this.#cached(j);
-    if (rowJ !== undefined) return rowJ[i] ?? 0;
     this.#pairsComputed += 1;
     return i === j ? 1 : this.source.pair(i, j);
   }
 
-  row(i: number) {
-    const cached = this.#cached(i);
-    if (cached !== undefined) return cached;
-    if (this.#used === this.#views.length) this.reserveRows(this.#used + 1);
-    const slot = this.#used++;
-    const out = this.#views[slot] as Float64Array;
+  rowInto(i: number, out: Float64Array) {
     this.source.fillRow(i, out);
     out[i] = 1;
-    this.#slotOf[i] = slot;
     this.#pairsComputed += this.size;
-    return out;
-  }
-
-  /**
-   * Grows the pool to hold `count` rows in all. Rows already handed out stay
-   * valid: they are never rewritten, and the old pool lives on under them.
-   */
-  reserveRows(count: number) {
-    const rows = Math.min(count, this.size);
-    if (rows <= this.#views.length) return;
-    const capacity = Math.max(rows, this.#views.length * 2);
-    const pool = new Float64Array(Math.min(capacity, this.size) * this.size);
-    pool.set(this.#pool.subarray(0, this.#used * this.size));
-    this.#pool = pool;
-    this.#views = [];
-    for (let slot = 0; slot * this.size < pool.length; slot++) {
-      const start = slot * this.size;
-      this.#views.push(pool.subarray(start, start + this.size));
-    }
-  }
-
-  #cached(i: number) {
-    const slot = this.#slotOf[i] ?? -1;
-    return slot < 0 ? undefined : this.#views[slot];
   }
 }
 
@@ -124,7 +84,7 @@ export class RowCachedSimilarity implements Similarity {
 export function embeddingSimilarity(
   embeddings: readonly ArrayLike<number>[],
 ): Similarity {
-  return new RowCachedSimilarity(new EmbeddingSource(embeddings));
+  return new CountedSimilarity(new EmbeddingSource(embeddings));
 }
 
 class EmbeddingSource implements SimilaritySource {
@@ -264,7 +224,7 @@ export function topicSimilarity(
   if (!(ceiling >= 0 && ceiling < 1)) {
     throw new RangeError(`maxPairSimilarity ${ceiling} must be in [0, 1)`);
   }
-  return new RowCachedSimilarity(new TopicSource(topics, ceiling));
+  return new CountedSimilarity(new TopicSource(topics, ceiling));
 }
 
 class TopicSource implements SimilaritySource {

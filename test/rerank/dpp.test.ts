@@ -194,8 +194,7 @@ function pairsOnly(inner: Similarity): Similarity {
   return {
     size: inner.size,
     pair: (i, j) => inner.pair(i, j),
-    row: (i) => inner.row(i),
-    reserveRows: (count) => inner.reserveRows(count),
+    rowInto: (i, out) => inner.rowInto(i, out),
     get pairsComputed() {
       return inner.pairsComputed;
     },
