@@ -126,7 +126,19 @@ export const policyFileSchema = z.strictObject({
 
 export type PolicyFile = z.infer<typeof policySchema>;
 
+/**
+ * Names found valid. luxon's check builds an Intl.DateTimeFormat on every
+ * call (about 15 µs), and Screen checks the user's zone on every request.
+ * Real names are a few hundred; the cap keeps case variants from growing
+ * the set without bound. Invalid names are not kept.
+ */
+const validZones = new Set<string>();
+const MAX_VALID_ZONES = 1024;
+
 /** True for names the IANA time zone database knows. */
 export function isTimeZone(name: string): boolean {
-  return IANAZone.isValidZone(name);
+  if (validZones.has(name)) return true;
+  const valid = IANAZone.isValidZone(name);
+  if (valid && validZones.size < MAX_VALID_ZONES) validZones.add(name);
+  return valid;
 }
