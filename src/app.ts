@@ -10,6 +10,7 @@ import { PolicyReloader } from "./policy/reload.js";
 import { startGrpcServer } from "./server/grpc-server.js";
 import { startHttpServer } from "./server/http-server.js";
 import { serverCredentials, tlsMode } from "./server/tls.js";
+import { SuppressionCache } from "./service/complaints.js";
 import { PolicyHolder } from "./service/policy-holder.js";
 import type { Settings } from "./settings/settings.js";
 import { MemoryStore } from "./store/memory.js";
@@ -50,10 +51,16 @@ export async function startPushguard(
     options.store ?? openStore(settings, log),
     metrics,
   );
+  const clock = options.clock ? { clock: options.clock } : {};
+  const suppression = await new SuppressionCache({
+    ...{ store, policies, log, ...clock },
+    refreshMs: settings.complaintRefreshMs,
+  }).start();
   const decisionLog = openDecisionLog(settings, { metrics, log });
   const deps = {
     policies,
     store,
+    suppression,
     metrics,
     log,
     onDecision: decisionObserver({ metrics, decisionLog, log }),
@@ -97,6 +104,7 @@ export async function startPushguard(
     await drain(grpcServer.server, settings.shutdownGraceMs, log);
     await closeHttp(httpServer.server);
     await decisionLog.close();
+    suppression.stop();
     await store.close();
     log.info("pushguard stopped");
   };

@@ -4,6 +4,7 @@ import type {
   DeliveryInput,
   FeedbackInput,
   StateStore,
+  SuppressedQuery,
 } from "../store/store.js";
 import type { Metrics } from "./metrics.js";
 
@@ -49,9 +50,9 @@ export class InstrumentedStore implements StateStore {
     );
   }
 
-  complaintCounts(itemIds: readonly string[]) {
-    return this.timed("complaint_counts", () =>
-      this.inner.complaintCounts(itemIds),
+  suppressedItems(query: SuppressedQuery) {
+    return this.timed("suppressed_items", () =>
+      this.inner.suppressedItems(query),
     );
   }
 

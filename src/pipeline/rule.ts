@@ -23,7 +23,11 @@ export interface DecisionContext {
   readonly state: UserState;
   /** False when the store was unavailable for this request. */
   readonly stateAvailable: boolean;
-  /** Complaint counts for the request's items (Art. 6). */
+  /**
+   * Complaint counts of the suppressed items (Art. 6): every item at or
+   * above the lowest threshold of the policy's Art. 6 rules, from the
+   * replica's cache, so a Screen reads no complaints from the store.
+   */
   readonly complaints: ReadonlyMap<string, number>;
 }
 
@@ -61,16 +65,15 @@ export interface Rule {
    */
   commitLimits?(ctx: DecisionContext): CommitLimits;
   /**
-   * True for rules that read `ctx.complaints`. Complaint counts are read
-   * only when a rule that runs needs them, beside the user's state read.
-   */
-  readonly needsComplaints?: boolean;
-  /**
    * True for rules that read `ctx.state`; when the store is unavailable the
    * policy's `onStateUnavailable` decides for them.
    */
   readonly needsState?: boolean;
-  /** For the Art. 6 rule: complaints at which an item is suppressed. */
+  /**
+   * For the Art. 6 rule, which reads `ctx.complaints`: complaints at which
+   * an item is suppressed. The lowest of these decides which items the
+   * replicas keep in `ctx.complaints`.
+   */
   readonly complaintThreshold?: number;
 }
 

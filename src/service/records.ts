@@ -17,6 +17,7 @@ import {
 } from "../gen/pushguard/v1/pushguard_pb.js";
 import type { RuleInfo } from "../policy/policy.js";
 import type { FeedbackEventName, StateStore } from "../store/store.js";
+import { suppressionThreshold, type SuppressionCache } from "./complaints.js";
 import { invalidArgument } from "./errors.js";
 import type { PolicyHolder } from "./policy-holder.js";
 
@@ -24,6 +25,8 @@ import type { PolicyHolder } from "./policy-holder.js";
 export interface RecordDeps {
   readonly store: StateStore;
   readonly policies: PolicyHolder;
+  /** This replica's suppressed items, told of each stored complaint. */
+  readonly suppression?: SuppressionCache;
   readonly clock?: () => number;
 }
 
@@ -85,34 +88,30 @@ export async function recordFeedback(
   return create(RecordFeedbackResponseSchema, { recorded });
 }
 
-/** ReportComplaint: a public complaint (Art. 6). */
+/**
+ * ReportComplaint: a public complaint (Art. 6). An item that reaches the
+ * threshold is suppressed on this replica at once, on the others at their
+ * next refresh.
+ */
 export async function reportComplaint(
   deps: RecordDeps,
   request: ReportComplaintRequest,
 ) {
+  const itemId = required(request.itemId, "itemId");
   const result = await deps.store.addComplaint({
-    itemId: required(request.itemId, "itemId"),
+    itemId,
     providerId: required(request.providerId, "providerId"),
     reporter: required(request.reporter, "reporter"),
     reason: request.reason,
     details: request.details,
     atMs: (deps.clock ?? Date.now)(),
   });
-  const threshold = suppressionThreshold(deps.policies);
+  deps.suppression?.noteComplaint(itemId, result.complaints);
+  const threshold = suppressionThreshold(deps.policies.current());
   return create(ReportComplaintResponseSchema, {
     ...result,
     suppressed: threshold !== undefined && result.complaints >= threshold,
   });
-}
-
-/** The lowest threshold of the enforced Art. 6 rules, if any. */
-function suppressionThreshold(policies: PolicyHolder): number | undefined {
-  const thresholds = policies
-    .current()
-    .rules.filter((placed) => placed.mode === "enforce")
-    .map((placed) => placed.rule.complaintThreshold)
-    .filter((threshold) => threshold !== undefined);
-  return thresholds.length > 0 ? Math.min(...thresholds) : undefined;
 }
 
 const MODES = {

@@ -30,6 +30,7 @@ import type {
   StateStore,
   WindowCap,
 } from "../store/store.js";
+import type { SuppressionCache } from "./complaints.js";
 import { commitLimitsOf, type CommitLimitsOwner } from "./limits.js";
 import type { PolicyHolder } from "./policy-holder.js";
 import { readState } from "./state-read.js";
@@ -39,6 +40,8 @@ import { validateScreenRequest } from "./validate.js";
 export interface ScreenDeps {
   readonly policies: PolicyHolder;
   readonly store: StateStore;
+  /** Suppressed items (Art. 6); unset: read with the state (memory only). */
+  readonly suppression?: SuppressionCache;
   /** Called once per decision, off the hot path's critical section. */
   readonly onDecision?: (decision: Decision) => void;
   /** Server clock; replaceable for tests. */
@@ -99,7 +102,8 @@ async function decisionContext(
   const nowMs = request.now
     ? timestampDate(request.now).getTime()
     : (deps.clock ?? Date.now)();
-  const read = await readState(deps.store, policy, request, nowMs);
+  const { store, suppression } = deps;
+  const read = await readState(store, policy, request, nowMs, suppression);
   return {
     request,
     userId,

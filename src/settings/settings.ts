@@ -16,6 +16,12 @@ export interface Settings {
   readonly redisClusterNodes: readonly string[];
   /** Redis command timeout. Defaults to 50 ms. */
   readonly redisCommandTimeoutMs: number;
+  /**
+   * Time between two reads of the suppressed items (Art. 6) by each
+   * replica: how long another replica's complaint may take to suppress an
+   * item here. Defaults to 2 s; at least 100 ms.
+   */
+  readonly complaintRefreshMs: number;
   /** pino log level. Defaults to `info`. */
   readonly logLevel: string;
   /** Time allowed for calls in flight at shutdown. Defaults to 10 s. */
@@ -56,6 +62,12 @@ export function readSettings(env: Env = process.env): Settings {
     redisUrl: optional(env, "PUSHGUARD_REDIS_URL"),
     redisClusterNodes: list(env, "PUSHGUARD_REDIS_CLUSTER_NODES"),
     redisCommandTimeoutMs: integer(env, "PUSHGUARD_REDIS_TIMEOUT_MS", 50, 1),
+    complaintRefreshMs: integer(
+      env,
+      "PUSHGUARD_COMPLAINT_REFRESH_MS",
+      2_000,
+      100,
+    ),
     logLevel: oneOf(env, "PUSHGUARD_LOG_LEVEL", "info", LOG_LEVELS),
     shutdownGraceMs: integer(env, "PUSHGUARD_SHUTDOWN_GRACE_MS", 10_000, 0),
     policyWatch: boolean(env, "PUSHGUARD_POLICY_WATCH", true),

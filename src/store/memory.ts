@@ -8,17 +8,24 @@ import type {
   DeliveryRecord,
   FeedbackInput,
   StateStore,
+  SuppressedQuery,
   UserState,
   WindowCap,
 } from "./store.js";
+import { checkSuppressedQuery } from "./store.js";
 
 /** Settings of the embedded store; every field has a default. */
 export interface MemoryStoreOptions {
   /**
-   * How long deliveries, idempotency ids and complaints are kept. Must cover
-   * the longest window of the policy. Defaults to 8 days.
+   * How long deliveries and idempotency ids are kept. Must cover the
+   * longest window of the policy. Defaults to 8 days.
    */
   readonly retentionMs?: number;
+  /**
+   * How long an item's complaints are kept after its latest one, as in the
+   * Redis store. Defaults to 30 days.
+   */
+  readonly complaintRetentionMs?: number;
   /**
    * Most deliveries kept per user; must exceed the largest cap limit.
    * Defaults to 200.
@@ -28,6 +35,8 @@ export interface MemoryStoreOptions {
 
 /** Default retention: a week-long window plus a day of time-zone slack. */
 export const DEFAULT_RETENTION_MS = 8 * 24 * 3_600_000;
+/** Default retention of complaints, after an item's latest complaint. */
+export const DEFAULT_COMPLAINT_RETENTION_MS = 30 * 24 * 3_600_000;
 /** Default bound on deliveries kept per user. */
 export const DEFAULT_MAX_DELIVERIES = 200;
 /** Idempotency ids kept per user, as a multiple of the delivery bound. */
@@ -61,6 +70,7 @@ interface ItemComplaints {
 export class MemoryStore implements StateStore {
   readonly kind = "memory";
   private readonly retentionMs: number;
+  private readonly complaintRetentionMs: number;
   private readonly maxDeliveries: number;
   private readonly users = new Map<string, UserRecord>();
   private readonly complaints = new Map<string, ItemComplaints>();
@@ -70,7 +80,10 @@ export class MemoryStore implements StateStore {
   constructor(options: MemoryStoreOptions = {}) {
     this.retentionMs = options.retentionMs ?? DEFAULT_RETENTION_MS;
     this.maxDeliveries = options.maxDeliveriesPerUser ?? DEFAULT_MAX_DELIVERIES;
+    this.complaintRetentionMs =
+      options.complaintRetentionMs ?? DEFAULT_COMPLAINT_RETENTION_MS;
     assertPositive("retentionMs", this.retentionMs);
+    assertPositive("complaintRetentionMs", this.complaintRetentionMs);
     assertPositive("maxDeliveriesPerUser", this.maxDeliveries);
   }
 
@@ -120,7 +133,7 @@ export class MemoryStore implements StateStore {
 
   addComplaint(complaint: ComplaintInput): Promise<ComplaintResult> {
     this.noteWrite(complaint.atMs);
-    const item = this.complaintsOf(complaint.itemId);
+    const item = this.complaintsOf(complaint.itemId, complaint.atMs);
     const recorded = !item.reporters.has(complaint.reporter);
     item.reporters.add(complaint.reporter);
     item.touchedMs = Math.max(item.touchedMs, complaint.atMs);
@@ -131,13 +144,22 @@ export class MemoryStore implements StateStore {
     });
   }
 
-  complaintCounts(itemIds: readonly string[]): Promise<Map<string, number>> {
-    const counts = new Map<string, number>();
-    for (const itemId of itemIds) {
-      const size = this.complaints.get(itemId)?.reporters.size ?? 0;
-      if (size > 0) counts.set(itemId, size);
+  suppressedItems(query: SuppressedQuery): Promise<Map<string, number>> {
+    try {
+      checkSuppressedQuery(query);
+    } catch (error) {
+      return Promise.reject(error as Error);
     }
-    return Promise.resolve(counts);
+    const sinceMs = query.nowMs - this.complaintRetentionMs;
+    const rows: [string, number][] = [];
+    for (const [itemId, item] of this.complaints) {
+      const count = item.reporters.size;
+      if (count >= query.minComplaints && item.touchedMs > sinceMs) {
+        rows.push([itemId, count]);
+      }
+    }
+    rows.sort(mostComplainedFirst);
+    return Promise.resolve(new Map(rows.slice(0, query.limit)));
   }
 
   close(): Promise<void> {
@@ -162,9 +184,13 @@ export class MemoryStore implements StateStore {
     return user;
   }
 
-  private complaintsOf(itemId: string): ItemComplaints {
+  /** The item's complaints; expired ones are forgotten, as Redis does. */
+  private complaintsOf(itemId: string, atMs: number): ItemComplaints {
     let item = this.complaints.get(itemId);
-    if (item === undefined) {
+    if (
+      item === undefined ||
+      item.touchedMs <= atMs - this.complaintRetentionMs
+    ) {
       item = { reporters: new Set(), touchedMs: Number.NEGATIVE_INFINITY };
       this.complaints.set(itemId, item);
     }
@@ -198,16 +224,27 @@ export class MemoryStore implements StateStore {
     if (this.writes % SWEEP_EVERY_WRITES === 0) this.sweep();
   }
 
-  /** Forgets users and items not written within retention. */
+  /** Forgets users and items not written within their retention. */
   private sweep(): void {
     const sinceMs = this.latestMs - this.retentionMs;
     for (const [userId, user] of this.users) {
       if (user.touchedMs <= sinceMs) this.users.delete(userId);
     }
+    const complainedSinceMs = this.latestMs - this.complaintRetentionMs;
     for (const [itemId, item] of this.complaints) {
-      if (item.touchedMs <= sinceMs) this.complaints.delete(itemId);
+      if (item.touchedMs <= complainedSinceMs) this.complaints.delete(itemId);
     }
   }
+}
+
+/** Most complaints first; ties by item id descending, as Redis orders. */
+function mostComplainedFirst(
+  [itemA, countA]: [string, number],
+  [itemB, countB]: [string, number],
+): number {
+  if (countA !== countB) return countB - countA;
+  if (itemA === itemB) return 0;
+  return itemA < itemB ? 1 : -1;
 }
 
 /**

@@ -3,8 +3,9 @@
  *
  * Every key of one user carries the hash tag `{u:<id>}`, so a Cluster keeps
  * them in one slot and a single script may touch them all. Complaints are
- * per item; on a Cluster they all carry the `{complaints}` tag instead, so
- * that the counts of a whole request are read with one MGET.
+ * per item, indexed in two sorted sets under the `{complaints}` tag; on a
+ * Cluster each item's reporters carry that tag too, so that one script adds
+ * a complaint and updates the index in one slot.
  */
 
 /** The keys of one user. */
@@ -21,8 +22,14 @@ export interface UserKeys {
 export interface ComplaintKeys {
   /** Set of reporters. */
   readonly reporters: string;
-  /** Count of reporters, a plain string, so counts are read with MGET. */
-  readonly count: string;
+}
+
+/** The index of complained items, shared by all items. */
+export interface ComplaintIndexKeys {
+  /** Sorted set of item ids scored by their count of reporters. */
+  readonly byCount: string;
+  /** Sorted set of item ids scored by when their complaints expire. */
+  readonly byExpiry: string;
 }
 
 /** Builds the keys of one user. */
@@ -37,8 +44,8 @@ export function userKeys(prefix: string, userId: string): UserKeys {
 
 /**
  * Builds the keys of one item's complaints. `oneSlot` puts every item in
- * the `{complaints}` slot: needed on a Cluster, where MGET must not cross
- * slots, at the price of one hot slot (see `RedisStore`).
+ * the `{complaints}` slot, beside the index: needed on a Cluster, where a
+ * script must not cross slots. Item keys end in `:r`, index keys never do.
  */
 export function complaintKeys(
   prefix: string,
@@ -48,7 +55,13 @@ export function complaintKeys(
   const base = oneSlot
     ? `${prefix}{complaints}:${itemId}`
     : `${prefix}{c:${itemId}}`;
-  return { reporters: `${base}:r`, count: `${base}:n` };
+  return { reporters: `${base}:r` };
+}
+
+/** Builds the keys of the complaint index; always in one slot. */
+export function complaintIndexKeys(prefix: string): ComplaintIndexKeys {
+  const base = `${prefix}{complaints}`;
+  return { byCount: `${base}:by-count`, byExpiry: `${base}:by-expiry` };
 }
 
 /** Rejects prefixes that would move the hash tag out of the id. */

@@ -163,13 +163,62 @@ return 1
 `;
 
 /**
- * KEYS: reporters set of the item, complaint count of the item.
- * ARGV: reporter, ttl. Returns {added, count}.
+ * Drops up to `batch` items whose complaints expired by `now` from both
+ * sorted sets of the complaint index, so that the index stays as small as
+ * the complaints it describes. Bounded work per call; reads filter the rest.
  */
-export const ADD_COMPLAINT_LUA = `
-local added = redis.call('SADD', KEYS[1], ARGV[1])
-local count = redis.call('SCARD', KEYS[1])
-redis.call('PEXPIRE', KEYS[1], ARGV[2])
-redis.call('SET', KEYS[2], count, 'PX', ARGV[2])
+const PRUNE_INDEX = `
+local function prune_index(ckey, ekey, now, batch)
+  local gone = redis.call('ZRANGEBYSCORE', ekey, '-inf', now,
+    'LIMIT', 0, batch)
+  if #gone > 0 then
+    redis.call('ZREM', ckey, unpack(gone))
+    redis.call('ZREM', ekey, unpack(gone))
+  end
+end
+`;
+
+/**
+ * KEYS: reporters set of the item, index by count, index by expiry.
+ * ARGV: reporter, itemId, at, ttl, indexTtl, pruneBatch.
+ * Adds the reporter, then records the item's count and the time its
+ * complaints expire (`at + ttl`, never earlier than recorded) in the
+ * index. Returns {added, count}.
+ */
+export const ADD_COMPLAINT_LUA = `${PRUNE_INDEX}
+local rkey, ckey, ekey = KEYS[1], KEYS[2], KEYS[3]
+local item, at, ttl = ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4])
+local added = redis.call('SADD', rkey, ARGV[1])
+local count = redis.call('SCARD', rkey)
+redis.call('PEXPIRE', rkey, ttl)
+prune_index(ckey, ekey, at, tonumber(ARGV[6]))
+redis.call('ZADD', ckey, count, item)
+local expires = tonumber(redis.call('ZSCORE', ekey, item))
+if not expires or at + ttl > expires then
+  redis.call('ZADD', ekey, at + ttl, item)
+end
+redis.call('PEXPIRE', ckey, ARGV[5])
+redis.call('PEXPIRE', ekey, ARGV[5])
 return {added, count}
+`;
+
+/**
+ * KEYS: index by count, index by expiry. ARGV: minComplaints, now, limit.
+ * Returns {item, count, ...}: the items with at least minComplaints whose
+ * complaints have not expired at `now`, most complained first. Writes
+ * nothing, so it is the same read on every replica of the data.
+ */
+export const SUPPRESSED_ITEMS_LUA = `
+local ckey, ekey, now = KEYS[1], KEYS[2], tonumber(ARGV[2])
+local rows = redis.call('ZREVRANGEBYSCORE', ckey, '+inf', ARGV[1],
+  'WITHSCORES', 'LIMIT', 0, ARGV[3])
+local live = {}
+for i = 1, #rows, 2 do
+  local expires = tonumber(redis.call('ZSCORE', ekey, rows[i]))
+  if expires and expires > now then
+    live[#live + 1] = rows[i]
+    live[#live + 1] = rows[i + 1]
+  end
+end
+return live
 `;

@@ -1,11 +1,10 @@
 /**
  * The Redis state store, standalone or Cluster, shared by every replica.
  *
- * Round trips: `readUser`, `commit`, `recordDelivery`, `recordFeedback` and
- * `addComplaint` are each one Lua script call (EVALSHA; ioredis sends EVAL
- * the first time on a connection and on NOSCRIPT), `complaintCounts` is one
- * MGET. `commit` checks the caps and the minimum gap and records in the same
- * script, and returns the new state, so it needs no second read.
+ * Round trips: every call is one Lua script call (EVALSHA; ioredis sends
+ * EVAL the first time on a connection and on NOSCRIPT). `commit` checks the
+ * caps and the minimum gap and records in the same script, and returns the
+ * new state, so it needs no second read.
  *
  * Failure behaviour, so that a Screen never waits long on a sick Redis:
  * - every command rejects after `commandTimeoutMs` (ioredis
@@ -29,13 +28,16 @@
  * keys written together do not expire together; each user keeps at most
  * `maxDeliveriesPerUser` deliveries and a bounded set of idempotency ids.
  *
- * Complaints on a Cluster: counts of one request must be read with one MGET,
- * which Redis Cluster allows only within one slot, so every complaint key
- * carries the `{complaints}` hash tag. That slot is a hot spot: every Screen
- * reads it and all complaint writes land on one master. Complaints are rare
- * and the reads are small, so one master serves it; if it ever is not
- * enough, cache the counts per replica for a few seconds rather than spread
- * them over slots. Standalone Redis uses one slot-free key per item.
+ * Complaints: `addComplaint` adds the reporter to the item's set and, in
+ * the same script, records the item in an index of two sorted sets (by
+ * count, and by when its complaints expire), pruning expired items a batch
+ * at a time. `suppressedItems` reads the items at or above a count from the
+ * index in one script, bounded by a limit. Screens never read complaints:
+ * each replica caches the suppressed set and refreshes it off the request
+ * path (`SuppressionCache`), so the `{complaints}` slot sees one read per
+ * replica per refresh, not one per Screen. On a Cluster the items' sets
+ * carry the `{complaints}` tag too, so a complaint touches one slot;
+ * standalone Redis keeps one key per item.
  */
 import { Cluster, Redis } from "ioredis";
 import type { ClusterNode } from "ioredis";
@@ -43,9 +45,18 @@ import { CircuitBreaker, CircuitOpenError } from "./circuit.js";
 import type { CircuitOptions, CircuitState } from "./circuit.js";
 import { complaintId } from "./complaint-id.js";
 import { StoreUnavailableError } from "./errors.js";
-import { DEFAULT_MAX_DELIVERIES, DEFAULT_RETENTION_MS } from "./memory.js";
+import {
+  DEFAULT_COMPLAINT_RETENTION_MS,
+  DEFAULT_MAX_DELIVERIES,
+  DEFAULT_RETENTION_MS,
+} from "./memory.js";
 import { decodeState, encodeDelivery } from "./redis-codec.js";
-import { checkKeyPrefix, complaintKeys, userKeys } from "./redis-keys.js";
+import {
+  checkKeyPrefix,
+  complaintIndexKeys,
+  complaintKeys,
+  userKeys,
+} from "./redis-keys.js";
 import * as lua from "./redis-scripts.js";
 import type {
   CommitPlan,
@@ -55,8 +66,10 @@ import type {
   DeliveryInput,
   FeedbackInput,
   StateStore,
+  SuppressedQuery,
   UserState,
 } from "./store.js";
+import { checkSuppressedQuery } from "./store.js";
 
 export { StoreUnavailableError } from "./errors.js";
 export type { CircuitState } from "./circuit.js";
@@ -90,11 +103,12 @@ export interface RedisStoreOptions {
   readonly onConnectionError?: (error: Error) => void;
 }
 
-const DEFAULT_COMPLAINT_RETENTION_MS = 30 * 24 * 3_600_000;
 const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
 const DEFAULT_RECONNECT_MAX_DELAY_MS = 1_000;
 const TTL_JITTER = 0.1;
 const IDS_PER_DELIVERY = 4;
+/** Expired items each complaint removes from the index, at most. */
+const PRUNE_BATCH = 100;
 
 /** Reply errors that mean "not now" rather than "wrong request". */
 const TRANSIENT_REPLY = /^(CLUSTERDOWN|LOADING|TRYAGAIN|MASTERDOWN|BUSY)/;
@@ -106,6 +120,7 @@ interface ScriptCommands {
   pgRecordDelivery(...args: (string | number)[]): Promise<unknown>;
   pgRecordFeedback(...args: (string | number)[]): Promise<unknown>;
   pgAddComplaint(...args: (string | number)[]): Promise<unknown>;
+  pgSuppressedItems(...args: (string | number)[]): Promise<unknown>;
 }
 
 type Client = (Redis | Cluster) & ScriptCommands;
@@ -201,11 +216,14 @@ export class RedisStore implements StateStore {
   }
 
   async addComplaint(complaint: ComplaintInput): Promise<ComplaintResult> {
-    const { itemId, reporter } = complaint;
-    const keys = this.complaintKeys(itemId);
-    const ttlMs = withJitter(this.limits.complaintRetentionMs);
+    const { itemId, reporter, atMs } = complaint;
+    const { reporters } = this.complaintKeys(itemId);
+    const index = complaintIndexKeys(this.limits.prefix);
+    const retentionMs = this.limits.complaintRetentionMs;
+    const ttls = [withJitter(retentionMs), longestTtl(retentionMs)];
+    const args = [reporters, index.byCount, index.byExpiry, reporter, itemId];
     const reply = await this.guarded(() =>
-      this.client.pgAddComplaint(keys.reporters, keys.count, reporter, ttlMs),
+      this.client.pgAddComplaint(...args, atMs, ...ttls, PRUNE_BATCH),
     );
     const [added, count] = asNumbers(reply, 2);
     return {
@@ -215,13 +233,15 @@ export class RedisStore implements StateStore {
     };
   }
 
-  async complaintCounts(
-    itemIds: readonly string[],
-  ): Promise<Map<string, number>> {
-    if (itemIds.length === 0) return new Map();
-    const keys = itemIds.map((itemId) => this.complaintKeys(itemId).count);
-    const values = await this.guarded(() => this.client.mget(...keys));
-    return countsByItem(itemIds, values);
+  async suppressedItems(query: SuppressedQuery): Promise<Map<string, number>> {
+    checkSuppressedQuery(query);
+    const { byCount, byExpiry } = complaintIndexKeys(this.limits.prefix);
+    const { minComplaints, nowMs, limit } = query;
+    const args = [byCount, byExpiry, minComplaints, nowMs, limit];
+    const reply = await this.guarded(() =>
+      this.client.pgSuppressedItems(...args),
+    );
+    return decodeCounts(reply);
   }
 
   async close(): Promise<void> {
@@ -328,8 +348,12 @@ function defineScripts(client: Redis | Cluster): void {
     lua: lua.RECORD_FEEDBACK_LUA,
   });
   client.defineCommand("pgAddComplaint", {
-    numberOfKeys: 2,
+    numberOfKeys: 3,
     lua: lua.ADD_COMPLAINT_LUA,
+  });
+  client.defineCommand("pgSuppressedItems", {
+    numberOfKeys: 2,
+    lua: lua.SUPPRESSED_ITEMS_LUA,
   });
 }
 
@@ -364,6 +388,11 @@ function withJitter(ms: number): number {
   return ms + Math.floor(Math.random() * ms * TTL_JITTER);
 }
 
+/** The longest TTL `withJitter` gives: shared keys outlive every member. */
+function longestTtl(ms: number): number {
+  return Math.ceil(ms * (1 + TTL_JITTER));
+}
+
 function decodeCommit(reply: unknown): CommitResult {
   if (!Array.isArray(reply) || reply.length !== 5) {
     throw new TypeError("redis commit reply must be an array of 5");
@@ -378,15 +407,15 @@ function asNumbers(reply: unknown, length: number): number[] {
   return reply.map(Number);
 }
 
-function countsByItem(
-  itemIds: readonly string[],
-  values: readonly (string | null)[],
-): Map<string, number> {
+/** Decodes `[item, count, item, count, ...]`, keeping the order. */
+function decodeCounts(reply: unknown): Map<string, number> {
+  if (!Array.isArray(reply) || reply.length % 2 !== 0) {
+    throw new TypeError("redis suppressed items reply must be pairs");
+  }
   const counts = new Map<string, number>();
-  itemIds.forEach((itemId, i) => {
-    const count = Number(values[i] ?? 0);
-    if (count > 0) counts.set(itemId, count);
-  });
+  for (let k = 0; k < reply.length; k += 2) {
+    counts.set(String(reply[k]), Number(reply[k + 1]));
+  }
   return counts;
 }
 

@@ -4,7 +4,8 @@
  * It is shaped for one round trip per Screen: `readUser` returns everything
  * the rules need about one user at once, and `commit` checks the caps and
  * records the deliveries in one atomic step, so that concurrent requests for
- * one user never exceed a cap.
+ * one user never exceed a cap. Complaints are per item, not per user: the
+ * service reads them off the request path with `suppressedItems`.
  */
 export interface StateStore {
   /** Name used in metrics and logs: `memory`, `redis`, `redis-cluster`. */
@@ -22,8 +23,13 @@ export interface StateStore {
   recordFeedback(userId: string, feedback: FeedbackInput): Promise<boolean>;
   /** Stores a complaint. Idempotent per reporter and item. */
   addComplaint(complaint: ComplaintInput): Promise<ComplaintResult>;
-  /** Complaint counts for the given items; missing items have none. */
-  complaintCounts(itemIds: readonly string[]): Promise<Map<string, number>>;
+  /**
+   * The items whose complaints reach `minComplaints` and have not expired,
+   * with their counts: the whole suppressed set in one read, so that each
+   * replica can hold it in memory and a Screen reads no complaints at all.
+   * Most complained first (ties by item id, descending), at most `limit`.
+   */
+  suppressedItems(query: SuppressedQuery): Promise<Map<string, number>>;
   /** Releases connections and timers. */
   close(): Promise<void>;
 }
@@ -111,4 +117,28 @@ export interface ComplaintResult {
   readonly complaintId: string;
   readonly recorded: boolean;
   readonly complaints: number;
+}
+
+/** Which suppressed items to read, as of when. */
+export interface SuppressedQuery {
+  /** Least distinct complaints an item needs to be returned; >= 1. */
+  readonly minComplaints: number;
+  /** Complaints last made a whole retention before this have expired. */
+  readonly nowMs: number;
+  /** Most items returned; >= 1. */
+  readonly limit: number;
+}
+
+/** Rejects a query a backend could read wrongly (0, fractions, NaN). */
+export function checkSuppressedQuery(query: SuppressedQuery): void {
+  const { minComplaints, nowMs, limit } = query;
+  if (!(Number.isInteger(minComplaints) && minComplaints >= 1)) {
+    throw new RangeError(`minComplaints ${minComplaints} must be >= 1`);
+  }
+  if (!(Number.isInteger(limit) && limit >= 1)) {
+    throw new RangeError(`limit ${limit} must be >= 1`);
+  }
+  if (!Number.isFinite(nowMs)) {
+    throw new RangeError(`nowMs ${nowMs} must be a finite time`);
+  }
 }

@@ -82,11 +82,11 @@ describe("store metrics", () => {
       readUser: () => Promise.reject(new Error("connection lost")),
     });
     const store = new InstrumentedStore(failing, metrics);
-    await store.complaintCounts(["item-1"]);
+    await store.suppressedItems({ minComplaints: 5, nowMs: 0, limit: 10 });
     await expect(store.readUser("u-1", 0)).rejects.toThrow("connection lost");
     const text = await metrics.registry.metrics();
     expect(text).toContain(
-      'pushguard_store_operation_duration_seconds_count{store="memory",operation="complaint_counts",outcome="ok"} 1',
+      'pushguard_store_operation_duration_seconds_count{store="memory",operation="suppressed_items",outcome="ok"} 1',
     );
     expect(text).toContain(
       'pushguard_store_errors_total{store="memory",operation="read_user"} 1',

@@ -16,6 +16,10 @@ describe("settings defaults", () => {
     expect(settings.logLevel).toBe("info");
     expect(settings.shutdownGraceMs).toBe(10_000);
   });
+
+  it("re-reads the items suppressed by complaints every 2 s", () => {
+    expect(readSettings({}).complaintRefreshMs).toBe(2_000);
+  });
 });
 
 describe("settings from the environment", () => {
@@ -36,6 +40,7 @@ describe("settings from the environment", () => {
       ["a:7000", "b:7001"],
     ],
     ["PUSHGUARD_REDIS_TIMEOUT_MS", "25", "redisCommandTimeoutMs", 25],
+    ["PUSHGUARD_COMPLAINT_REFRESH_MS", "500", "complaintRefreshMs", 500],
     ["PUSHGUARD_LOG_LEVEL", "debug", "logLevel", "debug"],
     ["PUSHGUARD_SHUTDOWN_GRACE_MS", "0", "shutdownGraceMs", 0],
   ];
@@ -65,6 +70,11 @@ describe("bad settings stop the start with the variable named", () => {
       "PUSHGUARD_REDIS_TIMEOUT_MS",
       "0",
       "PUSHGUARD_REDIS_TIMEOUT_MS 0 must be an integer >= 1",
+    ],
+    [
+      "PUSHGUARD_COMPLAINT_REFRESH_MS",
+      "50",
+      "PUSHGUARD_COMPLAINT_REFRESH_MS 50 must be an integer >= 100",
     ],
     [
       "PUSHGUARD_LOG_LEVEL",

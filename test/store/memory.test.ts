@@ -27,3 +27,29 @@ describe("memory store bounds", () => {
     );
   });
 });
+
+describe("memory store complaints", () => {
+  const HOUR = 3_600_000;
+  const NOW = Date.parse("2026-03-02T10:00:00Z");
+  const complaint = (reporter: string, atMs: number) => ({
+    itemId: "item-1",
+    providerId: "provider-1",
+    reporter,
+    reason: "misleading",
+    details: "",
+    atMs,
+  });
+
+  it("counts an item afresh once its complaints expired", async () => {
+    const store = new MemoryStore({ complaintRetentionMs: HOUR });
+    await store.addComplaint(complaint("r1", NOW));
+    const later = await store.addComplaint(complaint("r2", NOW + 2 * HOUR));
+    expect(later).toMatchObject({ recorded: true, complaints: 1 });
+  });
+
+  it("rejects a complaint retention that is not positive", () => {
+    expect(() => new MemoryStore({ complaintRetentionMs: -1 })).toThrow(
+      "complaintRetentionMs -1 must be > 0",
+    );
+  });
+});

@@ -20,6 +20,7 @@ export interface TestStoreOptions {
   readonly keyPrefix: string;
   readonly retentionMs?: number;
   readonly maxDeliveriesPerUser?: number;
+  readonly complaintRetentionMs?: number;
 }
 
 /** What the suite may look at inside a Redis backend. */
@@ -279,16 +280,42 @@ function describeBounds(fresh: Fresh): void {
   });
 }
 
-function describeComplaints(fresh: Fresh): void {
-  const complaint = (itemId: string, reporter: string) => ({
+/** A complaint about `itemId` by `reporter`, made at `atMs`. */
+function complaint(itemId: string, reporter: string, atMs = NOW) {
+  return {
     itemId,
     providerId: "provider-1",
     reporter,
     reason: "misleading",
     details: "",
-    atMs: NOW,
-  });
+    atMs,
+  };
+}
 
+/** Adds complaints by `reporters` distinct reporters about `itemId`. */
+async function complainTimes(
+  store: StateStore,
+  itemId: string,
+  reporters: number,
+  atMs = NOW,
+): Promise<void> {
+  for (let r = 0; r < reporters; r += 1) {
+    await store.addComplaint(complaint(itemId, `r${r}`, atMs));
+  }
+}
+
+/** The suppressed items at `minComplaints`, as ordered pairs. */
+async function suppressed(
+  store: StateStore,
+  minComplaints: number,
+  nowMs = NOW,
+  limit = 100,
+): Promise<[string, number][]> {
+  const query = { minComplaints, nowMs, limit };
+  return [...(await store.suppressedItems(query))];
+}
+
+function describeComplaints(fresh: Fresh): void {
   it("counts a complaint once per reporter and item", async () => {
     const { store } = await fresh();
     const first = await store.addComplaint(complaint("a", "r1"));
@@ -297,19 +324,65 @@ function describeComplaints(fresh: Fresh): void {
     expect(again).toEqual({ ...first, recorded: false });
   });
 
-  it("reads complaint counts of several items at once", async () => {
+  it("reads the items at or above a count, most complained first", async () => {
     const { store } = await fresh();
-    await store.addComplaint(complaint("a", "r1"));
-    await store.addComplaint(complaint("a", "r2"));
-    await store.addComplaint(complaint("b", "r1"));
-    const counts = await store.complaintCounts(["a", "b", "none"]);
-    expect(counts).toEqual(
-      new Map([
-        ["a", 2],
-        ["b", 1],
-      ]),
+    await complainTimes(store, "few", 1);
+    await complainTimes(store, "many", 3);
+    await complainTimes(store, "some", 2);
+    expect(await suppressed(store, 2)).toEqual([
+      ["many", 3],
+      ["some", 2],
+    ]);
+    expect(await suppressed(store, 4)).toEqual([]);
+  });
+
+  it("counts a repeated reporter once in the suppressed items", async () => {
+    const { store } = await fresh();
+    await complainTimes(store, "a", 2);
+    await store.addComplaint(complaint("a", "r0"));
+    expect(await suppressed(store, 2)).toEqual([["a", 2]]);
+  });
+
+  it("reads at most `limit` items, the most complained", async () => {
+    const { store } = await fresh();
+    await complainTimes(store, "b", 2);
+    await complainTimes(store, "a", 4);
+    await complainTimes(store, "c", 3);
+    expect(await suppressed(store, 1, NOW, 2)).toEqual([
+      ["a", 4],
+      ["c", 3],
+    ]);
+  });
+
+  it("orders items with equal counts by id, descending", async () => {
+    const { store } = await fresh();
+    for (const itemId of ["item-b", "item-c", "item-a"]) {
+      await complainTimes(store, itemId, 1);
+    }
+    const ids = (await suppressed(store, 1)).map(([itemId]) => itemId);
+    expect(ids).toEqual(["item-c", "item-b", "item-a"]);
+  });
+
+  it("no longer suppresses an item once its complaints expired", async () => {
+    const { store } = await fresh({ complaintRetentionMs: HOUR });
+    await complainTimes(store, "a", 2);
+    expect(await suppressed(store, 2, NOW + 30 * MINUTE)).toEqual([["a", 2]]);
+    expect(await suppressed(store, 2, NOW + 2 * HOUR)).toEqual([]);
+  });
+
+  it("keeps the latest complaint's expiry when one arrives late", async () => {
+    const { store } = await fresh({ complaintRetentionMs: HOUR });
+    await store.addComplaint(complaint("a", "r1", NOW));
+    await store.addComplaint(complaint("a", "r2", NOW - 50 * MINUTE));
+    expect(await suppressed(store, 2, NOW + 30 * MINUTE)).toEqual([["a", 2]]);
+  });
+
+  it("rejects a query for fewer than one complaint", async () => {
+    const { store } = await fresh();
+    const query = { minComplaints: 0, nowMs: NOW, limit: 10 };
+    await expect(store.suppressedItems(query)).rejects.toThrow(
+      "minComplaints 0 must be >= 1",
     );
-    expect(await store.complaintCounts([])).toEqual(new Map());
   });
 }
 
@@ -373,15 +446,35 @@ function describeInsideRedis(fresh: Fresh, redis: RedisBackend): void {
     );
   });
 
-  it("reads complaint counts of many items with one command", async () => {
+  it("reads the suppressed items with exactly one Redis command", async () => {
     const { store } = await fresh();
-    const items = Array.from({ length: 100 }, (_, i) => `item${i}`);
-    await store.complaintCounts(items);
+    for (let i = 0; i < 20; i += 1) await complainTimes(store, `item${i}`, 5);
+    await suppressed(store, 5);
     await probe().resetStats();
-    await store.complaintCounts(items);
+    expect(await suppressed(store, 5)).toHaveLength(20);
     expect(roundTrips(await probe().commandCalls())).toEqual(
-      new Map([["mget", 1]]),
+      new Map([["evalsha", 1]]),
     );
+  });
+
+  it("adds a complaint with exactly one Redis command", async () => {
+    const { store } = await fresh();
+    await store.addComplaint(complaint("a", "r1"));
+    await probe().resetStats();
+    await store.addComplaint(complaint("a", "r2"));
+    expect(roundTrips(await probe().commandCalls())).toEqual(
+      new Map([["evalsha", 1]]),
+    );
+  });
+
+  it("prunes expired items from the complaint index", async () => {
+    const { store, keyPrefix } = await fresh({ complaintRetentionMs: HOUR });
+    await complainTimes(store, "old", 1);
+    await complainTimes(store, "new", 1, NOW + 2 * HOUR);
+    for (const index of ["by-count", "by-expiry"]) {
+      const key = `${keyPrefix}{complaints}:${index}`;
+      expect(await probe().sortedSetMembers(key)).toEqual(["new"]);
+    }
   });
 
   it("admits exactly 3 of 50 commits spread over 5 clients", async () => {
@@ -409,6 +502,18 @@ function describeInsideRedis(fresh: Fresh, redis: RedisBackend): void {
         [...keys.keys()].map((key) => redis.probe().keySlot(key)),
       );
       expect(keys.size).toBe(3);
+      expect(new Set(slots).size).toBe(1);
+    });
+
+    it("keeps complaints and their index in one hash slot", async () => {
+      const { store, keyPrefix } = await fresh();
+      await complainTimes(store, "item-1", 1);
+      await complainTimes(store, "item-2", 1);
+      const keys = await redis.probe().keysWithTtl(`${keyPrefix}{complaints}`);
+      const slots = await Promise.all(
+        [...keys.keys()].map((key) => redis.probe().keySlot(key)),
+      );
+      expect(keys.size).toBe(4);
       expect(new Set(slots).size).toBe(1);
     });
   }

@@ -5,7 +5,9 @@ import { defineRuleType } from "../registry.js";
 /**
  * Art. 6: public complaints are taken (ReportComplaint) and acted on. An
  * item whose distinct complaints reach the threshold is suppressed for
- * every user until its complaints expire from the store.
+ * every user until its complaints expire from the store. The counts come
+ * from the replica's cache of suppressed items, not from the user's state,
+ * so the rule keeps working (on the last known set) when the store is down.
  */
 export const complaintThreshold = defineRuleType({
   type: "complaint-threshold",
@@ -24,11 +26,6 @@ export const complaintThreshold = defineRuleType({
           `${params.threshold}`,
       );
     });
-    return {
-      ...rule,
-      needsComplaints: true,
-      needsState: true,
-      complaintThreshold: params.threshold,
-    };
+    return { ...rule, complaintThreshold: params.threshold };
   },
 });
