@@ -21,8 +21,11 @@ type Runs = Map<string, number>;
  * exactly (`news/newscrime` is not `news`).
  *
  * The list part also stops one list from holding `maxInARow + 1`
- * consecutive items of a topic. Minors' records keep no topics (Art.
- * 5(7)), so for them only the list part applies.
+ * consecutive items of a topic. It counts the earlier items of the list as
+ * pushed, so a policy places it after every rule that removes items from
+ * the middle of a list; rules that only cut the tail (slots, caps) may
+ * follow. Minors' records keep no topics (Art. 5(7)), so for them only
+ * the list part applies.
  */
 export const topicStreak = defineRuleType({
   type: "topic-streak",
