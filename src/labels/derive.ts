@@ -18,22 +18,30 @@ export function topicLabelDeriver(
   return {
     derive(item) {
       for (const topic of item.candidate.topics) {
-        for (const prefix of topicPrefixes(topic)) {
+        forEachPrefix(topic, (prefix) => {
           for (const label of mapping.get(prefix) ?? []) {
             if (!item.labels.has(label)) {
               item.labels.set(label, `topic ${prefix}`);
             }
           }
-        }
+        });
       }
     },
   };
 }
 
-/** `a/b/c` gives `a`, `a/b`, `a/b/c`. */
-function topicPrefixes(topic: string): string[] {
-  const parts = topic.split("/");
-  return parts.map((_, end) => parts.slice(0, end + 1).join("/"));
+/**
+ * `a/b/c` gives `a`, `a/b`, `a/b/c`. Slices at each `/` rather than
+ * splitting and joining: a Screen of 100 candidates has ~500 topics, and
+ * the arrays were a quarter of its CPU time.
+ */
+function forEachPrefix(topic: string, visit: (prefix: string) => void) {
+  let end = topic.indexOf("/");
+  while (end >= 0) {
+    visit(topic.slice(0, end));
+    end = topic.indexOf("/", end + 1);
+  }
+  visit(topic);
 }
 
 /** Runs several derivers in order. */

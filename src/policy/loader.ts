@@ -1,7 +1,8 @@
 import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { topicLabelDeriver } from "../labels/derive.js";
+import { combineDerivers, topicLabelDeriver } from "../labels/derive.js";
+import { compileWordLabels, wordLabelDeriver } from "../labels/from-words.js";
 import type { PlacedRule } from "../pipeline/pipeline.js";
 import type { Rule } from "../pipeline/rule.js";
 import { RULE_TYPES } from "../rules/index.js";
@@ -41,6 +42,12 @@ export function compilePolicy(file: string, source: string): Policy {
   const problems: PolicyProblem[] = [];
   const base = buildBase(layered, policy, problems);
   const surfaces = buildSurfaces(layered, policy, base, problems);
+  const words = compileWordLabels(
+    layered.files,
+    policy.labels.fromWords,
+    policy.labels.wordExceptions,
+  );
+  problems.push(...words.problems);
   if (problems.length > 0) throw new PolicyError(problems);
   const baseRules = surfaceOf("", policy.defaults.slots, base, policy);
   return {
@@ -50,7 +57,10 @@ export function compilePolicy(file: string, source: string): Policy {
     files: layered.files.map((parsed) => parsed.file),
     loadedAtMs: Date.now(),
     defaults: policy.defaults,
-    labels: topicLabelDeriver(policy.labels.fromTopics),
+    labels: combineDerivers([
+      topicLabelDeriver(policy.labels.fromTopics),
+      wordLabelDeriver(words.words),
+    ]),
     base: baseRules,
     rules: baseRules.rules,
     ruleInfos: baseRules.ruleInfos,

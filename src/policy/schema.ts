@@ -56,6 +56,17 @@ export const defaultsSchema = z.strictObject({
 export const labelsSchema = z.strictObject({
   /** Topic or topic prefix to labels, e.g. `entertainment: [gossip]`. */
   fromTopics: z.record(z.string(), z.array(z.string())).default({}),
+  /**
+   * Label to a word list file, relative to the policy file that names it
+   * (`gossip: data/wordlists/gossip.txt`): titles holding a listed term get
+   * the label. All lists compile into one automaton per policy load.
+   */
+  fromWords: z.record(z.string().min(1), z.string().min(1)).default({}),
+  /**
+   * Phrases that hold a listed term without meaning it (小三峡, a place,
+   * holds 小三): masked in titles before the word lists are matched.
+   */
+  wordExceptions: z.array(z.string().min(1)).max(10_000).default([]),
 });
 
 /** A surface name as requests send it, e.g. `lockscreen`. */
