@@ -6,10 +6,11 @@ import { addWeightedColumns, dotAt } from "./linalg.js";
  * Re-ranking k out of n candidates never needs the full n x n matrix: at
  * most the similarity of each pick to every candidate (k rows), and the
  * lazy re-rankers far fewer. So nothing is computed up front: a re-ranker
- * asks for one pair, or one row into a buffer it owns. There is no cache,
- * because no re-ranker asks for the same similarity twice (each candidate
- * is brought up to date once per pick, and a windowed DPP uses each row
- * once); a cache would only cost memory.
+ * asks for one pair, or one row into a buffer it owns. Candidate pairs are
+ * not cached, because no re-ranker asks for the same one twice (each
+ * candidate is brought up to date once per pick, and a windowed DPP uses
+ * each row once). The topic measure does keep a small table per pair of
+ * distinct topic lists, which lists repeat.
  *
  * Both measures below are Gram matrices of unit vectors, hence positive
  * semi-definite with a unit diagonal: a determinantal point process needs
@@ -229,11 +230,16 @@ export function topicSimilarity(
 
 class TopicSource implements SimilaritySource {
   readonly size: number;
-  /** Distinct prefix set of each candidate, as an index into `#sets`. */
+  /** Distinct topic list of each candidate, as an index into `#sets`. */
   readonly #setOf: Int32Array;
-  /** Distinct prefix sets, each a sorted list of interned prefix ids. */
+  /** Prefix set of each distinct topic list: sorted interned prefix ids. */
   readonly #sets: Int32Array[] = [];
   readonly #setSims: Float64Array;
+  /**
+   * Similarities of distinct sets, filled as asked (NaN until then), when
+   * there are few enough sets for a table: lists repeat a few topics.
+   */
+  readonly #table: Float64Array | undefined;
 
   constructor(
     topics: readonly (readonly string[])[],
@@ -244,16 +250,20 @@ class TopicSource implements SimilaritySource {
     const prefixIds = new Map<string, number>();
     const setIds = new Map<string, number>();
     topics.forEach((paths, i) => {
-      const set = prefixSet(paths, prefixIds);
-      const key = set.join(",");
+      const key = paths.length === 1 ? (paths[0] ?? "") : paths.join("\n");
       let id = setIds.get(key);
       if (id === undefined) {
-        id = this.#sets.push(set) - 1;
+        id = this.#sets.push(prefixSet(paths, prefixIds)) - 1;
         setIds.set(key, id);
       }
       this.#setOf[i] = id;
     });
-    this.#setSims = new Float64Array(this.#sets.length);
+    const sets = this.#sets.length;
+    this.#setSims = new Float64Array(sets);
+    this.#table =
+      sets <= MAX_TABLE_SETS
+        ? new Float64Array(sets * sets).fill(NaN)
+        : undefined;
   }
 
   pair(i: number, j: number) {
@@ -272,6 +282,18 @@ class TopicSource implements SimilaritySource {
   }
 
   #setSimilarity(a: number, b: number) {
+    const table = this.#table;
+    if (table === undefined) return this.#compute(a, b);
+    const at = a * this.#sets.length + b;
+    const known = table[at] ?? NaN;
+    if (!Number.isNaN(known)) return known;
+    const value = this.#compute(a, b);
+    table[at] = value;
+    table[b * this.#sets.length + a] = value;
+    return value;
+  }
+
+  #compute(a: number, b: number) {
     const setA = this.#sets[a] as Int32Array;
     const setB = this.#sets[b] as Int32Array;
     if (setA.length === 0 || setB.length === 0) return 0;
@@ -279,6 +301,9 @@ class TopicSource implements SimilaritySource {
     return (this.ceiling * shared) / Math.sqrt(setA.length * setB.length);
   }
 }
+
+/** Up to 256 distinct topic lists, the set table takes at most 512 KiB. */
+const MAX_TABLE_SETS = 256;
 
 /**
  * The sorted ids of every prefix of the given paths. Segments are split on
