@@ -14,6 +14,7 @@ import { SuppressionCache } from "./service/complaints.js";
 import { PolicyHolder } from "./service/policy-holder.js";
 import type { Settings } from "./settings/settings.js";
 import { MemoryStore } from "./store/memory.js";
+import { createRedisStore } from "./store/redis.js";
 import type { StateStore } from "./store/store.js";
 
 /** A running pushguard: its ports and how to stop it. */
@@ -48,7 +49,7 @@ export async function startPushguard(
   const policies = new PolicyHolder(policy);
   metrics.policyLoaded(policy);
   const store = new InstrumentedStore(
-    options.store ?? openStore(settings, log),
+    options.store ?? (await openStore(settings, log, metrics)),
     metrics,
   );
   const clock = options.clock ? { clock: options.clock } : {};
@@ -117,15 +118,34 @@ export async function startPushguard(
   };
 }
 
-function openStore(settings: Settings, log: Logger): StateStore {
-  if (settings.redisUrl !== undefined || settings.redisClusterNodes.length) {
-    log.error(
-      { redis: maskUrl(settings.redisUrl ?? "") },
-      "redis store not available in this build",
-    );
-    throw new Error("redis store not available in this build");
+/**
+ * The embedded store unless Redis is configured. A Redis that cannot be
+ * reached at start stops the start: better no replica than one whose caps
+ * silently do not hold.
+ */
+async function openStore(settings: Settings, log: Logger, metrics: Metrics) {
+  const clusterNodes = settings.redisClusterNodes;
+  if (settings.redisUrl === undefined && clusterNodes.length === 0) {
+    return new MemoryStore();
   }
-  return new MemoryStore();
+  const target =
+    clusterNodes.length > 0
+      ? `cluster ${clusterNodes.join(",")}`
+      : maskUrl(settings.redisUrl ?? "");
+  log.info({ redis: target }, "connecting to redis");
+  const kind = clusterNodes.length > 0 ? "redis-cluster" : "redis";
+  metrics.setCircuitState(kind, "closed");
+  return createRedisStore({
+    ...(settings.redisUrl === undefined ? {} : { url: settings.redisUrl }),
+    clusterNodes,
+    commandTimeoutMs: settings.redisCommandTimeoutMs,
+    circuit: {
+      onStateChange: (state) => {
+        metrics.setCircuitState(kind, state);
+        log.warn({ store: kind, state }, "store circuit changed");
+      },
+    },
+  });
 }
 
 /** Finishes calls in flight; past the grace period, cuts them off. */
