@@ -44,9 +44,12 @@ function label(
 
 /** What `labels.fromWords` compiled to, and what was wrong with it. */
 export interface WordLabels {
-  readonly words: TitleWords;
+  /** Derives nothing, and reads no title, when the policy has no lists. */
+  readonly deriver: LabelDeriver;
   readonly problems: PolicyProblem[];
 }
+
+const NO_LABELS: LabelDeriver = { derive: () => undefined };
 
 const AT = ["labels", "fromWords"];
 
@@ -76,5 +79,7 @@ export function compileWordLabels(
       problems.push(problemAt(parsed, [...AT, name], message));
     }
   }
-  return { words: compileTitleWords(lists, exceptions), problems };
+  if (lists.size === 0) return { deriver: NO_LABELS, problems };
+  const words = compileTitleWords(lists, exceptions);
+  return { deriver: wordLabelDeriver(words), problems };
 }

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { combineDerivers, topicLabelDeriver } from "../labels/derive.js";
-import { compileWordLabels, wordLabelDeriver } from "../labels/from-words.js";
+import { compileWordLabels } from "../labels/from-words.js";
 import type { PlacedRule } from "../pipeline/pipeline.js";
 import type { Rule } from "../pipeline/rule.js";
 import { RULE_TYPES } from "../rules/index.js";
@@ -59,7 +59,7 @@ export function compilePolicy(file: string, source: string): Policy {
     defaults: policy.defaults,
     labels: combineDerivers([
       topicLabelDeriver(policy.labels.fromTopics),
-      wordLabelDeriver(words.words),
+      words.deriver,
     ]),
     base: baseRules,
     rules: baseRules.rules,
