@@ -6,7 +6,10 @@ import type { WindowCap } from "../store/store.js";
 export interface CommitLimitsOwner {
   readonly caps: readonly WindowCap[];
   readonly minGapMs: number;
-  /** First enforced rule with caps; named in a lost race's reason. */
+  /**
+   * First enforced rule with caps for this user; named in a lost race's
+   * reason and deciding fail-open or fail-closed for a failed commit.
+   */
   readonly owner: PlacedRule | undefined;
 }
 
@@ -24,8 +27,12 @@ export function commitLimitsOf(
   for (const placed of rules) {
     if (placed.mode !== "enforce" || !placed.rule.commitLimits) continue;
     const limits = placed.rule.commitLimits(ctx);
+    if (limits.caps.length === 0 && limits.minGapMs === 0) continue;
     caps.push(...limits.caps);
     minGapMs = Math.max(minGapMs, limits.minGapMs);
+    // The first rule that limits this user is named in race reasons; a
+    // rule with nothing to say for this user (minor caps for an adult) is
+    // not.
     owner ??= placed;
   }
   return { caps, minGapMs, owner };
