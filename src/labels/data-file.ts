@@ -14,6 +14,6 @@ export function readDataFile(policyDir: string, written: string): string {
     return readFileSync(file, "utf8");
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? String(error);
-    throw new Error(`cannot read ${file} (${code})`);
+    throw new Error(`cannot read ${file} (${code})`, { cause: error });
   }
 }

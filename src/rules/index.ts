@@ -1,6 +1,14 @@
+import { adMarking } from "./content/ad-marking.js";
 import { complaintThreshold } from "./content/complaints.js";
 import { labelBlocklist } from "./content/labels.js";
+import { licenseRequired } from "./content/license.js";
+import { linkCheck } from "./content/links.js";
 import { reviewApproved } from "./content/review.js";
+import { cacSource } from "./content/source-listed.js";
+import { sourceTraceable } from "./content/source-traceable.js";
+import { staleBurst } from "./content/stale-burst.js";
+import { titleBait } from "./content/title-bait.js";
+import { titleFaithful } from "./content/title-faithful.js";
 import { slotLimit } from "./list/slots.js";
 import type { RuleType } from "./registry.js";
 import { consumptionCap } from "./user/consumption-cap.js";
@@ -35,5 +43,13 @@ export const RULE_TYPES: ReadonlyMap<string, RuleType> = new Map(
     consumptionCap,
     minorProtection,
     minorCaps,
+    licenseRequired,
+    cacSource,
+    sourceTraceable,
+    titleFaithful,
+    staleBurst,
+    titleBait,
+    adMarking,
+    linkCheck,
   ].map((ruleType) => [ruleType.type, ruleType]),
 );

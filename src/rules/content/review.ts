@@ -31,7 +31,7 @@ export const reviewApproved = defineRuleType({
           `review status is ${name}, must be approved`,
         );
       }
-      if (params.requireReviewer && !candidate.review?.reviewer) {
+      if (params.requireReviewer && !candidate.review?.reviewer.trim()) {
         return reasonOf(
           identity,
           "review.no_reviewer",

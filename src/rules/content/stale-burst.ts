@@ -1,0 +1,156 @@
+import { timestampMs } from "@bufbuild/protobuf/wkt";
+import { z } from "zod";
+import type { Item } from "../../pipeline/item.js";
+import {
+  reasonOf,
+  type DecisionContext,
+  type Removal,
+  type Rule,
+} from "../../pipeline/rule.js";
+import { defineRuleType, type RuleIdentity } from "../registry.js";
+import { kindFilter, kindsSchema, ALL_KINDS } from "./kinds.js";
+
+const DAY_MS = 86_400_000;
+const HOUR_MS = 3_600_000;
+
+const paramsSchema = z.strictObject({
+  /** An item published longer ago than this is old news. */
+  staleAfterDays: z.int().min(1).max(3650),
+  /**
+   * Old items a topic may carry: in one list, counted in push order; on a
+   * topic the user was pushed within `recentHours`, that push counts as
+   * the first. Defaults to 1.
+   */
+  allowance: z.int().min(0).max(100).default(1),
+  /** How far back the user's pushes make a topic hot. Defaults to 72. */
+  recentHours: z
+    .int()
+    .min(1)
+    .max(24 * 30)
+    .default(72),
+  /**
+   * Topics with fewer path segments are channels, not topics (a feed's
+   * `stock` channel carries old and new alike); 2 counts only finer
+   * topics. Defaults to 1: every topic.
+   */
+  minTopicDepth: z.int().min(1).max(10).default(1),
+  kinds: kindsSchema(ALL_KINDS),
+});
+
+type Params = z.output<typeof paramsSchema>;
+
+/**
+ * Art. 5(1): no malicious speculation that ties old news to a topic and
+ * pushes it in a burst. An item is old when its `publishedAt` lies more
+ * than `staleAfterDays` before the decision. Old items are counted per
+ * topic, in push order, over this list and the user's recent pushes: on
+ * a topic the user was just pushed, the topic is hot and that push opens
+ * the burst. Items beyond the allowance are dropped; removed items are
+ * not pushed and do not count. Items without `publishedAt` or topics are
+ * never old news on a topic. A minor's record keeps no topics, so for
+ * minors only the list counts; without the store only the list counts.
+ */
+export const staleBurst = defineRuleType({
+  type: "stale-burst",
+  summary: "drops old items bunched on one topic in a list or a hot topic",
+  params: paramsSchema,
+  create(identity, params): Rule {
+    return {
+      id: identity.id,
+      article: identity.article,
+      apply: (items, ctx) => dropBursts(identity, params, items, ctx),
+    };
+  },
+});
+
+/** What one decision knows about old news: the cutoff and hot topics. */
+interface Burst {
+  readonly identity: RuleIdentity;
+  readonly params: Params;
+  readonly ctx: DecisionContext;
+  readonly hot: ReadonlySet<string>;
+  /** Old items kept so far per topic, hot topics starting at 1. */
+  readonly counts: Map<string, number>;
+}
+
+function dropBursts(
+  identity: RuleIdentity,
+  params: Params,
+  items: readonly Item[],
+  ctx: DecisionContext,
+) {
+  const applies = kindFilter(params.kinds);
+  const burst = {
+    identity,
+    params,
+    ctx,
+    hot: hotTopics(ctx, params),
+    counts: new Map<string, number>(),
+  };
+  const kept: Item[] = [];
+  const removed: Removal[] = [];
+  for (const item of items) {
+    const age = applies(item.candidate.kind) ? ageDays(item, ctx) : undefined;
+    const reason =
+      age === undefined || age <= params.staleAfterDays
+        ? undefined
+        : countOldItem(burst, item, age);
+    if (reason === undefined) kept.push(item);
+    else removed.push({ item, reason });
+  }
+  return { kept, removed };
+}
+
+/** Topics of the user's pushes within `recentHours`. */
+function hotTopics(ctx: DecisionContext, params: Params): Set<string> {
+  const since = ctx.nowMs - params.recentHours * HOUR_MS;
+  const hot = new Set<string>();
+  for (const delivery of ctx.state.deliveries) {
+    if (delivery.atMs < since) continue;
+    for (const topic of delivery.topics) hot.add(topic);
+  }
+  return hot;
+}
+
+/** Whole days since publication; undefined when not given. */
+function ageDays(item: Item, ctx: DecisionContext): number | undefined {
+  const published = item.candidate.publishedAt;
+  if (published === undefined) return undefined;
+  return Math.floor((ctx.nowMs - timestampMs(published)) / DAY_MS);
+}
+
+/**
+ * Counts an old item on its topics, or returns why it would exceed the
+ * allowance on one of them (then it counts nowhere).
+ */
+function countOldItem(burst: Burst, item: Item, age: number) {
+  const { params, counts, hot } = burst;
+  const topics = item.candidate.topics.filter(
+    (topic) => topic.split("/").length >= params.minTopicDepth,
+  );
+  const before = (topic: string) =>
+    counts.get(topic) ?? (hot.has(topic) ? 1 : 0);
+  const full = topics.find((topic) => before(topic) >= params.allowance);
+  if (full !== undefined) return burstReason(burst, full, age, before(full));
+  for (const topic of new Set(topics)) counts.set(topic, before(topic) + 1);
+  return undefined;
+}
+
+function burstReason(burst: Burst, topic: string, age: number, old: number) {
+  const { identity, params } = burst;
+  const hot = burst.hot.has(topic);
+  const inList = old - (hot ? 1 : 0);
+  const context = [
+    ...(hot
+      ? [`pushed to the user in the last ${params.recentHours} hours`]
+      : []),
+    ...(inList > 0 ? [`after ${inList} old items in this list`] : []),
+  ];
+  return reasonOf(
+    identity,
+    "news.stale_burst",
+    [`item published ${age} days ago is old news on topic ${topic}`]
+      .concat(context)
+      .join(", ") + ` (allowance ${params.allowance})`,
+  );
+}
