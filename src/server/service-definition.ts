@@ -49,6 +49,15 @@ function serializer(schema: DescMessage) {
   };
 }
 
+/**
+ * grpc-js hands a Buffer. Decoding a plain Uint8Array view of the same
+ * memory makes every slice the decoder takes a plain view too, not a
+ * Buffer, which costs less to create (about 10% of decoding a Screen).
+ */
 function deserializer(schema: DescMessage) {
-  return (bytes: Buffer): Message => fromBinary(schema, bytes);
+  return (bytes: Buffer): Message =>
+    fromBinary(
+      schema,
+      new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength),
+    );
 }
