@@ -46,15 +46,16 @@ export interface DppOptions {
  * ordered by possibly stale gains brings a candidate up to date only when
  * it reaches the top, and the top is the true best once it is up to date
  * (every other gain is at most its stale value). Picks, ties and stopping
- * are those of Algorithm 1; the work is the part of its O(n k^2) and the
- * part of the n k kernel entries that can still change the outcome.
+ * are those of Algorithm 1 up to rounding; the work is only the part of
+ * its O(n k^2) updates, and of its n k kernel entries, that can still
+ * change the outcome.
  *
  * When the similarity is the cosine of embeddings f_i, L = B^T B with
- * b_i = q_i f_i, and L_ji - <c_j, c_i> = <b_j - Σ_s c_js u_s, b_i>, where
- * u_s = (b_j - Σ c_j u) / d_j for the pick j at step s: the same update,
- * grouped so that each component costs one dot product of embedding length
- * (c_i is b_i expressed in the orthonormal basis u of the picks) and no
- * similarity is formed at all.
+ * b_i = q_i f_i. Writing u_t = (b_j - Σ_{s<t} c_js u_s) / d_j for the
+ * pick j of step t (an orthonormal basis of the picks), c_i = U^T b_i and
+ * L_ji - <c_j, c_i> = d_j <u_t, b_i>: the same update, grouped so that a
+ * component costs one dot product of embedding length and no similarity
+ * is formed at all.
  *
  * With a window shorter than k, the oldest pick leaves first, gains can
  * rise, and every c_i is updated at each pick (Algorithm 2): one kernel row

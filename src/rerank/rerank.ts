@@ -42,7 +42,18 @@ export interface RerankInput {
  * each with the limit's id (e.g. `cap.disaster_window`). Every other
  * candidate was simply not selected: k was reached, or the DPP found no gain
  * above its epsilon, before it came up. The same input always gives the
- * same output; ties go to the lower input index.
+ * same output; ties go to the higher ranker score (MMR), then to the lower
+ * input index.
+ *
+ * ```ts
+ * const { selected, cut } = rerank({
+ *   scores: candidates.map((c) => c.score),
+ *   similarity: similarityFor(candidates),
+ *   k: slots,
+ *   method: { kind: "dpp", alpha: 2, window: 8 },
+ *   constraint: listConstraint(items, { listCaps: { disaster: 1 } }),
+ * });
+ * ```
  *
  * Work: at most k * n similarities, computed lazily: MMR and the DPP
  * without a window compute only those that can still change the outcome

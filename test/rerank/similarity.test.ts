@@ -37,6 +37,16 @@ describe("topic similarity", () => {
     ]);
   });
 
+  it("measures the same with more distinct lists than its table holds", () => {
+    const many = Array.from({ length: 300 }, (_, i) => [`sports/s${i}`]);
+    const s = topicSimilarity([...many, ["sports/s0", "tech"]]);
+    expect([s.pair(0, 1), s.pair(0, 0), s.pair(300, 0)]).toEqual([
+      0.45,
+      1,
+      (0.9 * 2) / Math.sqrt(2 * 3),
+    ]);
+  });
+
   it("ignores empty segments and surrounding spaces", () => {
     const s = topicSimilarity([["/sports//football "], ["sports/football"]]);
     expect(s.pair(0, 1)).toBe(0.9);
