@@ -38,8 +38,13 @@ export interface ShareBounds {
  *
  * Every limit only tightens as items are admitted, so a refused item stays
  * refused. Refusal ids, checked in this order (the first one is reported):
- * `cap.<class>_list`, `cap.<class>_window`, `diversity.topic_share`,
- * `diversity.<kind>_share`.
+ * `cap.<class>_list`, `cap.<class>_window` (class by class, in the order
+ * the classes first appear in `listCaps`, then `windowRemaining`),
+ * `diversity.topic_share`, `diversity.<kind>_share`. A reservation names
+ * the kind it keeps slots for: a vertical refused to keep two slots for
+ * news is `diversity.news_share`. When rounding makes the reservations
+ * exceed k (0.5 and 0.5 of 3 slots reserve 2 and 2), only items that fill
+ * a reservation are admitted.
  */
 export interface ListLimits {
   readonly maxTopicShare?: number;
@@ -142,13 +147,14 @@ function topLevelIds(paths: readonly string[], ids: Map<string, number>) {
   return Int32Array.from(own);
 }
 
+/** Ids of the named classes that are capped, in the caps' order. */
 function idsOf(names: Iterable<string>, ids: ReadonlyMap<string, number>) {
   const own = new Set<number>();
   for (const name of names) {
     const id = ids.get(name);
     if (id !== undefined) own.add(id);
   }
-  return Int32Array.from(own);
+  return Int32Array.from(own).sort();
 }
 
 /** The count limits of one selection and the counts so far. */

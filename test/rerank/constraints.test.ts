@@ -302,6 +302,15 @@ describe("list constraints, case by case", () => {
     expect(pick(list, 3, limits)).toEqual({ selected, cut });
   });
 
+  it("names the class first listed in the caps when two would refuse", () => {
+    const both = listOf([["news", "a", "vicious_case", "disaster"]]);
+    const limits = { listCaps: { disaster: 0, vicious_case: 0 } };
+    expect(pick(both, 1, limits)).toEqual({
+      selected: [],
+      cut: { 0: "cap.disaster_list" },
+    });
+  });
+
   it("reports an item that k left out as not selected, not cut", () => {
     const late = listOf([
       ["news", "a"],
