@@ -17,12 +17,13 @@ import { sharedData } from "../importers/data.js";
 
 const CHROMIUM = "/usr/bin/chromium";
 const outDir = path.join(repoRoot, "test-output");
-const VARIANT = "policies/variants/tight-daily-cap.yaml";
+const VARIANT = "policies/variants/tight-disaster.yaml";
 
 /**
  * The data scientist's loop end to end on real headlines: import every
  * Toutiao headline, replay the requests through the default policy and a
- * variant, write the report, and look at it in headless Chromium.
+ * variant that pushes no disaster, write the report, and look at it in
+ * headless Chromium.
  */
 describe("a replay of the Toutiao requests, default against a variant", () => {
   let report: ReplayReport;
@@ -56,11 +57,21 @@ describe("a replay of the Toutiao requests, default against a variant", () => {
     }
   });
 
-  it("pushes fewer items under the tighter cap, and lists them", () => {
+  it("pushes disasters under the default and none under the variant", () => {
     const [base, variant] = report.runs;
-    expect(variant?.admitted).toBeLessThan(base?.admitted ?? 0);
-    expect(report.changes?.sample.length).toBeGreaterThan(0);
-    expect(report.changes?.sample[0]?.before).toMatch(/^admitted #\d$/);
+    expect(base?.measures.cappedShare.disaster).toBeGreaterThan(0);
+    expect(variant?.measures.cappedShare.disaster).toBe(0);
+  });
+
+  it("lists the disaster items the variant removed", () => {
+    const removed = report.changes?.sample.filter(
+      (item) => item.after === "label.disaster (blocked-labels)",
+    );
+    expect(removed?.length).toBeGreaterThan(0);
+    expect(removed?.every((item) => item.labels.includes("disaster"))).toBe(
+      true,
+    );
+    expect(removed?.[0]?.before).toMatch(/^admitted #\d$/);
   });
 
   it("renders every chart in headless Chromium, offline", async () => {
