@@ -24,16 +24,26 @@ export function commitLimitsOf(
   const caps: WindowCap[] = [];
   let minGapMs = 0;
   let owner: PlacedRule | undefined;
+  let fallback: PlacedRule | undefined;
   for (const placed of rules) {
     if (placed.mode !== "enforce" || !placed.rule.commitLimits) continue;
     const limits = placed.rule.commitLimits(ctx);
     if (limits.caps.length === 0 && limits.minGapMs === 0) continue;
     caps.push(...limits.caps);
     minGapMs = Math.max(minGapMs, limits.minGapMs);
-    // The first rule that limits this user is named in race reasons; a
-    // rule with nothing to say for this user (minor caps for an adult) is
-    // not.
-    owner ??= placed;
+    // The first rule that limits every push for this user is named in
+    // race reasons; a rule with nothing to say for this user (minor caps
+    // for an adult) or one that limits prompts only is not.
+    if (limits.caps.some((cap) => cap.scope !== "consumption")) {
+      owner ??= placed;
+    }
+    fallback ??= placed;
   }
-  return { caps, minGapMs, owner };
+  // Prompts-only caps go last, so the budget lists the push windows first.
+  caps.sort((a, b) => scopeRank(a) - scopeRank(b));
+  return { caps, minGapMs, owner: owner ?? fallback };
+}
+
+function scopeRank(cap: WindowCap): number {
+  return cap.scope === "consumption" ? 1 : 0;
 }

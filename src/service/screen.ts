@@ -271,7 +271,11 @@ function budgetOf(
       remaining,
     }),
   );
-  const full = usages.filter((usage) => usage.remaining === 0);
+  // A full prompts-only window holds back prompts, not every push, so it
+  // does not move the time the next push may go out.
+  const full = usages.filter(
+    (usage) => usage.remaining === 0 && usage.cap.scope !== "consumption",
+  );
   const freeAt = Math.max(
     verdict.holdUntilMs ?? 0,
     ...full.map((usage) => usage.freeAtMs),

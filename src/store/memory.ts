@@ -12,7 +12,7 @@ import type {
   UserState,
   WindowCap,
 } from "./store.js";
-import { checkSuppressedQuery } from "./store.js";
+import { checkSuppressedQuery, countsAgainst } from "./store.js";
 
 /** Settings of the embedded store; every field has a default. */
 export interface MemoryStoreOptions {
@@ -261,8 +261,14 @@ function fittingPrefix(
   let accepted = 0;
   for (const delivery of plan.deliveries) {
     if (!keepsGap(lastMs, delivery.atMs, plan.minGapMs)) break;
-    if (plan.caps.some((cap, i) => (counts[i] ?? 0) >= cap.limit)) break;
-    for (let i = 0; i < counts.length; i += 1) counts[i] = (counts[i] ?? 0) + 1;
+    const binding = plan.caps.map((cap) => countsAgainst(cap, delivery));
+    const full = plan.caps.some(
+      (cap, i) => binding[i] && (counts[i] ?? 0) >= cap.limit,
+    );
+    if (full) break;
+    for (let i = 0; i < counts.length; i += 1) {
+      if (binding[i]) counts[i] = (counts[i] ?? 0) + 1;
+    }
     lastMs = Math.max(lastMs ?? delivery.atMs, delivery.atMs);
     accepted += 1;
   }
@@ -275,7 +281,8 @@ function countInWindow(
   plan: CommitPlan,
 ): number {
   const sinceMs = plan.nowMs - cap.windowMs;
-  return recorded.filter((d) => d.atMs > sinceMs).length;
+  return recorded.filter((d) => d.atMs > sinceMs && countsAgainst(cap, d))
+    .length;
 }
 
 function latestAt(recorded: readonly DeliveryRecord[]): number | undefined {

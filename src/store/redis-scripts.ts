@@ -63,10 +63,12 @@ return read_state(KEYS[1], KEYS[2], ARGV[1])
 /**
  * KEYS: deliveries, state.
  * ARGV: now, retention, maxDeliveries, ttl, minGap, capCount,
- * then per cap {window, limit}, then per planned delivery {at, payload}.
- * Accepts the longest prefix of the plan that keeps every cap and the
- * minimum gap. Returns {accepted, streak, lastDismissal, unsubscribed,
- * rows}.
+ * then per cap {window, limit, promptsOnly}, then per planned delivery
+ * {at, payload}. A promptsOnly cap counts and holds back only consumption
+ * prompts, read from the payload's `"p":1` (JSON.stringify keeps the key
+ * order, so it is always the last field). Accepts the longest prefix of
+ * the plan that keeps every cap and the minimum gap. Returns {accepted,
+ * streak, lastDismissal, unsubscribed, rows}.
  */
 export const COMMIT_LUA = `${BOUND_DELIVERIES}${READ_STATE}${ADD_DELIVERY}
 local dkey, skey = KEYS[1], KEYS[2]
@@ -75,29 +77,50 @@ local max, ttl = tonumber(ARGV[3]), tonumber(ARGV[4])
 local gap, ncaps = tonumber(ARGV[5]), tonumber(ARGV[6])
 bound_deliveries(dkey, now - retention, max)
 
-local counts, limits = {}, {}
+local function is_prompt(payload)
+  return string.sub(payload, -6) == '"p":1}'
+end
+
+local counts, limits, prompts_only = {}, {}, {}
 for i = 1, ncaps do
-  local window = tonumber(ARGV[5 + 2 * i])
-  limits[i] = tonumber(ARGV[6 + 2 * i])
-  counts[i] = redis.call('ZCOUNT', dkey, '(' .. (now - window), '+inf')
+  local window = tonumber(ARGV[4 + 3 * i])
+  limits[i] = tonumber(ARGV[5 + 3 * i])
+  prompts_only[i] = ARGV[6 + 3 * i] == '1'
+  local since = '(' .. (now - window)
+  if prompts_only[i] then
+    local n = 0
+    for _, m in ipairs(redis.call('ZRANGEBYSCORE', dkey, since, '+inf')) do
+      if is_prompt(m) then n = n + 1 end
+    end
+    counts[i] = n
+  else
+    counts[i] = redis.call('ZCOUNT', dkey, since, '+inf')
+  end
 end
 
 local last = redis.call('ZRANGE', dkey, -1, -1, 'WITHSCORES')[2]
 last = last and tonumber(last)
 
-local function fits(at)
+local function binds(i, prompt)
+  return prompt or not prompts_only[i]
+end
+
+local function fits(at, prompt)
   if gap > 0 and last and at - last < gap then return false end
   for i = 1, ncaps do
-    if counts[i] >= limits[i] then return false end
+    if binds(i, prompt) and counts[i] >= limits[i] then return false end
   end
   return true
 end
 
-local accepted, first = 0, 7 + 2 * ncaps
+local accepted, first = 0, 7 + 3 * ncaps
 for k = first, #ARGV - 1, 2 do
   local at = tonumber(ARGV[k])
-  if not fits(at) then break end
-  for i = 1, ncaps do counts[i] = counts[i] + 1 end
+  local prompt = is_prompt(ARGV[k + 1])
+  if not fits(at, prompt) then break end
+  for i = 1, ncaps do
+    if binds(i, prompt) then counts[i] = counts[i] + 1 end
+  end
   if not last or at > last then last = at end
   add_delivery(dkey, skey, at, ARGV[k + 1])
   accepted = accepted + 1

@@ -256,7 +256,11 @@ export class RedisStore implements StateStore {
     const { retentionMs, maxDeliveries } = this.limits;
     const head = [plan.nowMs, retentionMs, maxDeliveries, this.ttlMs()];
     head.push(plan.minGapMs, plan.caps.length);
-    const caps = plan.caps.flatMap((cap) => [cap.windowMs, cap.limit]);
+    const caps = plan.caps.flatMap((cap) => [
+      cap.windowMs,
+      cap.limit,
+      cap.scope === "consumption" ? 1 : 0,
+    ]);
     const planned = plan.deliveries.flatMap((d) => [d.atMs, encodeDelivery(d)]);
     return [...head, ...caps, ...planned];
   }

@@ -63,6 +63,23 @@ export interface WindowCap {
   readonly name: string;
   readonly windowMs: number;
   readonly limit: number;
+  /**
+   * Which pushes the cap counts and holds back: every push (the default),
+   * or only consumption prompts (ads and promotions, Art. 5(7)), which
+   * other pushes neither count against nor wait for.
+   */
+  readonly scope?: CapScope;
+}
+
+/** What a cap counts. */
+export type CapScope = "all" | "consumption";
+
+/** True when `delivery` counts against `cap`. */
+export function countsAgainst(
+  cap: WindowCap,
+  delivery: Pick<DeliveryRecord, "consumption">,
+): boolean {
+  return cap.scope !== "consumption" || delivery.consumption;
 }
 
 /** What a commit should record, and under which caps. */

@@ -140,6 +140,7 @@ describe("RecordDelivery and RecordFeedback", () => {
     expect(res.budget?.windows.map((w) => [w.window, w.used])).toEqual([
       ["hour", 1],
       ["day", 1],
+      ["prompts_day", 0],
     ]);
   });
 

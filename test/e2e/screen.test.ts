@@ -66,6 +66,7 @@ describe("Screen over gRPC with protobuf-es types", () => {
     ).toEqual([
       ["hour", 2, 2],
       ["day", 8, 8],
+      ["prompts_day", 2, 2],
     ]);
   });
 });

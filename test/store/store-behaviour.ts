@@ -189,6 +189,51 @@ function describeCommit(fresh: Fresh): void {
     expect(accepted).toBe(3);
     expect((await store.readUser("u1", NOW)).deliveries).toHaveLength(3);
   });
+
+  it("counts and holds back only prompts under a prompts-only cap", async () => {
+    const { store } = await fresh();
+    const cap = {
+      name: "prompts",
+      windowMs: HOUR,
+      limit: 1,
+      scope: "consumption" as const,
+    };
+    const prompt = (id: string) => ({ ...delivery(id), consumption: true });
+    const first = await store.commit("u1", {
+      nowMs: NOW,
+      caps: [cap],
+      minGapMs: 0,
+      deliveries: [delivery("news-1"), prompt("ad-1")],
+    });
+    const second = await store.commit("u1", {
+      nowMs: NOW,
+      caps: [cap],
+      minGapMs: 0,
+      deliveries: [delivery("news-2"), prompt("ad-2")],
+    });
+    expect([first.accepted, second.accepted]).toEqual([2, 1]);
+  });
+
+  it("admits exactly 2 of 50 concurrent prompts under a prompt cap of 2", async () => {
+    const { store } = await fresh();
+    const cap = {
+      name: "prompts",
+      windowMs: HOUR,
+      limit: 2,
+      scope: "consumption" as const,
+    };
+    const results = await Promise.all(
+      Array.from({ length: 50 }, (_, i) =>
+        store.commit("u1", {
+          nowMs: NOW,
+          caps: [cap],
+          minGapMs: 0,
+          deliveries: [{ ...delivery(`ad${i}`), consumption: true }],
+        }),
+      ),
+    );
+    expect(results.reduce((sum, r) => sum + r.accepted, 0)).toBe(2);
+  });
 }
 
 function describeRecords(fresh: Fresh): void {

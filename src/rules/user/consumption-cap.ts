@@ -36,9 +36,8 @@ export function isConsumptionPrompt(candidate: Candidate): boolean {
  * (rolling or calendar day); prompts past the tightest window's room are
  * removed, other items pass.
  *
- * Unlike the frequency caps, commits do not re-check this cap atomically:
- * the store's commit counts every push, not prompts only, so two
- * concurrent requests may each admit the last prompt.
+ * A commit re-checks the same windows atomically in the store, scoped to
+ * prompts, so two concurrent requests cannot both admit the last prompt.
  */
 export const consumptionCap = defineRuleType({
   type: "consumption-cap",
@@ -51,6 +50,13 @@ export const consumptionCap = defineRuleType({
       id: identity.id,
       article: identity.article,
       apply: (items, ctx) => capPrompts(identity, params.windows, items, ctx),
+      commitLimits: (ctx) => ({
+        caps: capsAt(params.windows, ctx).map((cap) => ({
+          ...cap,
+          scope: "consumption" as const,
+        })),
+        minGapMs: 0,
+      }),
       needsState: true,
     };
   },
@@ -62,9 +68,8 @@ function capPrompts(
   items: readonly Item[],
   ctx: DecisionContext,
 ): RuleOutcome {
-  const prompts = ctx.state.deliveries.filter((d) => d.consumption);
   const usages = capsAt(windows, ctx).map((cap) =>
-    usageOf(cap, prompts, ctx.nowMs),
+    usageOf({ ...cap, scope: "consumption" }, ctx.state.deliveries, ctx.nowMs),
   );
   const tightest = tightestOf(usages);
   const reason = fullReason(identity, tightest);

@@ -1,6 +1,10 @@
 import { z } from "zod";
 import type { DecisionContext } from "../../pipeline/rule.js";
-import type { DeliveryRecord, WindowCap } from "../../store/store.js";
+import {
+  countsAgainst,
+  type DeliveryRecord,
+  type WindowCap,
+} from "../../store/store.js";
 import { nextLocalMidnightMs, startOfLocalDayMs } from "./local-time.js";
 
 const HOUR_MS = 3_600_000;
@@ -107,7 +111,9 @@ export function usageOf(
   nowMs: number,
 ): WindowUsage {
   const sinceMs = nowMs - cap.windowMs;
-  const inWindow = deliveries.filter((delivery) => delivery.atMs > sinceMs);
+  const inWindow = deliveries.filter(
+    (delivery) => delivery.atMs > sinceMs && countsAgainst(cap, delivery),
+  );
   const used = inWindow.length;
   const remaining = Math.max(0, cap.limit - used);
   return { cap, used, remaining, freeAtMs: freeAt(cap, inWindow, nowMs) };

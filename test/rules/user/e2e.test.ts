@@ -289,6 +289,7 @@ describe("minor-caps", () => {
       ["day", 8, 7],
       ["minor_hour", 1, 0],
       ["minor_day", 3, 2],
+      ["prompts_day", 2, 2],
     ]);
     expect(nextAllowed(later)).toBe("2026-12-01T10:30:00.000Z");
   });
