@@ -130,10 +130,23 @@ function countOldItem(burst: Burst, item: Item, age: number) {
   );
   const before = (topic: string) =>
     counts.get(topic) ?? (hot.has(topic) ? 1 : 0);
-  const full = topics.find((topic) => before(topic) >= params.allowance);
+  const full = mostSpecific(
+    topics.filter((topic) => before(topic) >= params.allowance),
+  );
   if (full !== undefined) return burstReason(burst, full, age, before(full));
   for (const topic of new Set(topics)) counts.set(topic, before(topic) + 1);
   return undefined;
+}
+
+/** The topic with the most path segments; the first of equals. */
+function mostSpecific(topics: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDepth = 0;
+  for (const topic of topics) {
+    const depth = topic.split("/").length;
+    if (depth > bestDepth) [best, bestDepth] = [topic, depth];
+  }
+  return best;
 }
 
 function burstReason(burst: Burst, topic: string, age: number, old: number) {

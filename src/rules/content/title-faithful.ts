@@ -98,15 +98,15 @@ function thresholdReason(
     return reasonOf(
       identity,
       "title.distorted",
-      `title coverage by its source title ${coverage.toFixed(2)} is below ` +
-        `${params.minCoverage}`,
+      `only ${coverage.toFixed(2)} of the title is found in its source ` +
+        `title (minimum ${params.minCoverage})`,
     );
   }
   if (similarity >= params.minSimilarity) return undefined;
   return reasonOf(
     identity,
     "title.distorted",
-    `title similarity to its source title ${similarity.toFixed(2)} is ` +
-      `below ${params.minSimilarity}`,
+    `title is ${similarity.toFixed(2)} similar to its source title ` +
+      `(minimum ${params.minSimilarity})`,
   );
 }
