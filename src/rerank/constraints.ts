@@ -106,55 +106,87 @@ function checkShare(name: string, share: number | undefined) {
 
 /** The items of a list reduced to small integer ids, built once. */
 class ListProfile {
-  /** Top-level topic ids of each item, without repeats. */
-  readonly topics: Int32Array[];
+  /** Top-level topic ids of item j: topicIds[topicStart[j] ..]. */
+  readonly topicStart: Int32Array;
+  readonly topicIds: Int32Array;
   readonly topicCount: number;
   /** Kind id of each item; kinds named in the limits come first. */
   readonly kind: Int32Array;
   readonly kinds: string[];
-  /** Ids of the capped classes each item carries. */
-  readonly classes: Int32Array[];
+  /** Capped classes of each item, bit c for `cappedClasses[c]`. */
+  readonly classMask: Int32Array;
   readonly cappedClasses: string[];
 
   constructor(items: readonly ConstrainedItem[], limits: ListLimits) {
-    const topicIds = new Map<string, number>();
-    this.topics = items.map((item) => topLevelIds(item.topics, topicIds));
-    this.topicCount = topicIds.size;
+    const topics = topLevelTopics(items);
+    this.topicStart = topics.start;
+    this.topicIds = topics.ids;
+    this.topicCount = topics.count;
     this.kinds = Object.keys(limits.kindShare ?? {});
     const kindIds = new Map(this.kinds.map((kind, id) => [kind, id]));
     this.kind = Int32Array.from(items, (i) => kindIds.get(i.kind) ?? -1);
-    this.cappedClasses = [
-      ...new Set([
-        ...Object.keys(limits.listCaps ?? {}),
-        ...Object.keys(limits.windowRemaining ?? {}),
-      ]),
-    ];
+    this.cappedClasses = cappedClasses(limits);
     const classIds = new Map(this.cappedClasses.map((c, id) => [c, id]));
-    this.classes = items.map((item) => idsOf(item.classes, classIds));
+    this.classMask = Int32Array.from(items, (i) => maskOf(i.classes, classIds));
   }
 }
 
-function topLevelIds(paths: readonly string[], ids: Map<string, number>) {
-  const own = new Set<number>();
-  for (const path of paths) {
-    const top = path.split("/").find((segment) => segment.trim() !== "");
-    if (top === undefined) continue;
-    const name = top.trim();
-    let id = ids.get(name);
-    if (id === undefined) ids.set(name, (id = ids.size));
-    own.add(id);
-  }
-  return Int32Array.from(own);
+/**
+ * Top-level topics of every item, without repeats within an item, as one
+ * flat list: each distinct path is parsed once, since lists repeat topics.
+ */
+function topLevelTopics(items: readonly ConstrainedItem[]) {
+  const names = new Map<string, number>();
+  const byPath = new Map<string, number>();
+  const start = new Int32Array(items.length + 1);
+  const ids: number[] = [];
+  items.forEach((item, j) => {
+    for (const path of item.topics) {
+      let id = byPath.get(path);
+      if (id === undefined) byPath.set(path, (id = topLevelId(path, names)));
+      if (id >= 0 && !ids.includes(id, start[j])) ids.push(id);
+    }
+    start[j + 1] = ids.length;
+  });
+  return { start, ids: Int32Array.from(ids), count: names.size };
 }
 
-/** Ids of the named classes that are capped, in the caps' order. */
-function idsOf(names: Iterable<string>, ids: ReadonlyMap<string, number>) {
-  const own = new Set<number>();
+/** Id of the first non-empty segment of a path; -1 when it has none. */
+function topLevelId(path: string, names: Map<string, number>) {
+  const top = path.split("/").find((segment) => segment.trim() !== "");
+  if (top === undefined) return -1;
+  const name = top.trim();
+  let id = names.get(name);
+  if (id === undefined) names.set(name, (id = names.size));
+  return id;
+}
+
+/** At most 31, so that an item's capped classes fit one 32-bit mask. */
+const MAX_CAPPED_CLASSES = 31;
+
+function cappedClasses(limits: ListLimits) {
+  const classes = [
+    ...new Set([
+      ...Object.keys(limits.listCaps ?? {}),
+      ...Object.keys(limits.windowRemaining ?? {}),
+    ]),
+  ];
+  if (classes.length > MAX_CAPPED_CLASSES) {
+    throw new RangeError(
+      `capped classes ${classes.length} must be <= ${MAX_CAPPED_CLASSES}`,
+    );
+  }
+  return classes;
+}
+
+/** Bit c set for each capped class c the item carries. */
+function maskOf(names: Iterable<string>, ids: ReadonlyMap<string, number>) {
+  let mask = 0;
   for (const name of names) {
     const id = ids.get(name);
-    if (id !== undefined) own.add(id);
+    if (id !== undefined) mask |= 1 << id;
   }
-  return Int32Array.from(own).sort();
+  return mask;
 }
 
 /** The count limits of one selection and the counts so far. */
@@ -197,16 +229,24 @@ class ListRun implements ConstraintRun {
   }
 
   admit(j: number) {
-    for (const c of this.profile.classes[j] ?? [])
-      increment(this.#classUsed, c);
-    for (const t of this.profile.topics[j] ?? []) increment(this.#topicUsed, t);
-    const kind = this.profile.kind[j] ?? -1;
-    if (kind >= 0) increment(this.#kindUsed, kind);
+    const { classMask, topicStart, topicIds, kind } = this.profile;
+    for (let bits = classMask[j] ?? 0, c = 0; bits !== 0; bits >>>= 1, c++) {
+      if ((bits & 1) !== 0) increment(this.#classUsed, c);
+    }
+    const end = topicStart[j + 1] ?? 0;
+    for (let x = topicStart[j] ?? 0; x < end; x++) {
+      increment(this.#topicUsed, topicIds[x] ?? 0);
+    }
+    const own = kind[j] ?? -1;
+    if (own >= 0) increment(this.#kindUsed, own);
     this.#admitted += 1;
   }
 
+  /** Class by class, in the caps' order: the list cap, then the window. */
   #refuseClass(j: number) {
-    for (const c of this.profile.classes[j] ?? []) {
+    const mask = this.profile.classMask[j] ?? 0;
+    for (let bits = mask, c = 0; bits !== 0; bits >>>= 1, c++) {
+      if ((bits & 1) === 0) continue;
       const used = (this.#classUsed[c] ?? 0) + 1;
       const name = this.profile.cappedClasses[c] ?? "";
       if (used > (this.#classList[c] ?? Infinity)) return listCapId(name);
@@ -216,8 +256,11 @@ class ListRun implements ConstraintRun {
   }
 
   #refuseTopic(j: number) {
-    for (const t of this.profile.topics[j] ?? []) {
-      if ((this.#topicUsed[t] ?? 0) + 1 > this.#topicLimit) return TOPIC_SHARE;
+    const { topicStart, topicIds } = this.profile;
+    const end = topicStart[j + 1] ?? 0;
+    for (let x = topicStart[j] ?? 0; x < end; x++) {
+      const used = this.#topicUsed[topicIds[x] ?? 0] ?? 0;
+      if (used + 1 > this.#topicLimit) return TOPIC_SHARE;
     }
     return undefined;
   }

@@ -367,6 +367,14 @@ describe("list constraints, case by case", () => {
       { kindShare: { news: { min: 0.6 }, vertical: { min: 0.6 } } },
       "kindShare minimums add up to 1.2, over 1",
     ],
+    [
+      {
+        listCaps: Object.fromEntries(
+          Array.from({ length: 32 }, (_, i) => [`class${i}`, 1]),
+        ),
+      },
+      "capped classes 32 must be <= 31",
+    ],
   ])("rejects %j", (limits, message) => {
     expect(() => listConstraint([], limits)).toThrow(message);
   });
