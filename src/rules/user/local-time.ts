@@ -30,15 +30,35 @@ function localTime(nowMs: number, zone: string): DateTime {
   return DateTime.fromMillis(nowMs, { zone });
 }
 
-/** Start of the local calendar day that contains `nowMs`. */
-export function startOfLocalDayMs(nowMs: number, zone: string): number {
-  return localTime(nowMs, zone).startOf("day").toMillis();
+/**
+ * Remembers the last answer of a pure function of (time, zone). One Screen
+ * asks for the same day boundaries several times (each rule with a
+ * calendar window, the commit's caps, the budget), and every luxon
+ * DateTime in a named zone costs tens of µs of Intl work.
+ */
+function lastAnswer(compute: (nowMs: number, zone: string) => number) {
+  let lastMs = Number.NaN;
+  let lastZone = "";
+  let lastValue = 0;
+  return (nowMs: number, zone: string): number => {
+    if (nowMs !== lastMs || zone !== lastZone) {
+      lastValue = compute(nowMs, zone);
+      lastMs = nowMs;
+      lastZone = zone;
+    }
+    return lastValue;
+  };
 }
 
+/** Start of the local calendar day that contains `nowMs`. */
+export const startOfLocalDayMs = lastAnswer((nowMs, zone) =>
+  localTime(nowMs, zone).startOf("day").toMillis(),
+);
+
 /** Start of the next local calendar day: the day window starts afresh. */
-export function nextLocalMidnightMs(nowMs: number, zone: string): number {
-  return localTime(nowMs, zone).startOf("day").plus({ days: 1 }).toMillis();
-}
+export const nextLocalMidnightMs = lastAnswer((nowMs, zone) =>
+  localTime(nowMs, zone).startOf("day").plus({ days: 1 }).toMillis(),
+);
 
 /**
  * When `nowMs` falls inside the span in `zone`, the moment the span ends
