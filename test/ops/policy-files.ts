@@ -10,9 +10,18 @@ import {
 import path from "node:path";
 import { repoRoot } from "../helpers/server.js";
 
-/** The default policy's text, the base every test variant starts from. */
-export function defaultPolicyText(): Promise<string> {
-  return readFile(path.join(repoRoot, "policies/default.yaml"), "utf8");
+/**
+ * The default policy's text, the base every test variant starts from. Its
+ * data files (word lists, link lists, the CAC list) are relative to the
+ * policy; the text is written elsewhere, so they point back at the repo's.
+ */
+export async function defaultPolicyText(): Promise<string> {
+  const text = await readFile(
+    path.join(repoRoot, "policies/default.yaml"),
+    "utf8",
+  );
+  const data = path.join(repoRoot, "policies/data/");
+  return text.replace(/(?<=[\s:[,])data\//gu, data);
 }
 
 /** The default policy with a comment added: same rules, new version. */
