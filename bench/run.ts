@@ -20,6 +20,7 @@ import os from "node:os";
 import path from "node:path";
 import { Command } from "commander";
 import { runCaps } from "./cases/caps.js";
+import { runCold } from "./cases/cold.js";
 import { runFloor } from "./cases/floor.js";
 import { runHotpath } from "./cases/hotpath.js";
 import { runRedisCommands, runRerank } from "./cases/others.js";
@@ -30,6 +31,7 @@ import { loadAverage, machineLines } from "./lib/machine.js";
 import { startBenchRedis, type BenchRedis } from "./lib/redis.js";
 import {
   capsSection,
+  coldSection,
   floorSection,
   hotpathSection,
   rerankSection,
@@ -48,6 +50,7 @@ const CASES = [
   "soak",
   "caps",
   "hotpath",
+  "cold",
 ] as const;
 type CaseName = (typeof CASES)[number];
 
@@ -70,6 +73,7 @@ interface Flags {
   build: boolean;
   cpuProf?: boolean;
   policy: string;
+  serverNodeOptions?: string;
   out: string;
 }
 
@@ -98,6 +102,7 @@ function parseFlags(argv: string[]): Flags {
     .option("--no-build", "use dist/ as it is")
     .option("--cpu-prof", "write and summarise CPU profiles of the servers")
     .option("--policy <file>", "policy served", "bench/policies/bench.yaml")
+    .option("--server-node-options <flags>", "NODE_OPTIONS of the servers")
     .option("--out <dir>", "results folder", "bench/results")
     .parse(argv)
     .opts<Flags>();
@@ -138,6 +143,7 @@ function settingsOf(flags: Flags, out: string): BenchSettings {
     fromSource: flags.fromSource ?? false,
     cpuProfDir: flags.cpuProf ? path.join(out, "profiles", stamp()) : undefined,
     policy: flags.policy,
+    serverNodeOptions: flags.serverNodeOptions,
   };
 }
 
@@ -164,6 +170,7 @@ async function runCases(
   };
   if (cases.includes("floor")) results.floor = await runFloor(ctx, redis);
   if (cases.includes("hotpath")) results.hotpath = await runHotpath(ctx);
+  if (cases.includes("cold")) results.cold = await runCold(ctx);
   if (cases.includes("redis")) {
     results.trips = await runRedisTrips(ctx, need("redis"));
   }
@@ -209,7 +216,8 @@ function header(
     `- date: ${new Date().toISOString()}`,
     ...machineLines(),
     `- command: \`npm run bench${argv.length ? ` -- ${argv.join(" ")}` : ""}\``,
-    `- commit: ${gitDescription()}; server: ${s.fromSource ? "src/ through tsx" : "built dist/"}; policy: \`${s.policy}\``,
+    `- commit: ${gitDescription()}; server: ${s.fromSource ? "src/ through tsx" : "built dist/"}; policy: \`${s.policy}\`` +
+      (s.serverNodeOptions ? `; NODE_OPTIONS: \`${s.serverNodeOptions}\`` : ""),
     `- load average (1, 5, 15 min): ${startLoad} at the start, ${loadAverage()} at the end`,
     `- each closed-loop point: ${s.warmupS} s warm-up, ${s.durationS} s measured; calls rotate over ${s.users} users`,
     "",
@@ -247,6 +255,7 @@ function render(
     ...(r.soak ? soakSection(r.soak) : []),
     ...(r.caps ? capsSection(r.caps) : []),
     ...(r.hotpath ? hotpathSection(r.hotpath) : []),
+    ...(r.cold ? coldSection(r.cold) : []),
     ...profilesSection(ctx),
   ].join("\n");
 }

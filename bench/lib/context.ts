@@ -32,6 +32,8 @@ export interface BenchSettings {
   readonly fromSource: boolean;
   readonly cpuProfDir: string | undefined;
   readonly policy: string;
+  /** NODE_OPTIONS of the pushguard servers, e.g. V8 heap flags. */
+  readonly serverNodeOptions: string | undefined;
 }
 
 /** Shared by the cases of one run. */
@@ -70,13 +72,16 @@ export class BenchContext {
 
   /** How to start pushguard for a case, with the run's settings. */
   launch(name: string, redisUrl?: string): PushguardLaunch {
-    const { policy, fromSource, cpuProfDir } = this.settings;
+    const { policy, fromSource, cpuProfDir, serverNodeOptions } = this.settings;
     return {
       name,
       policy,
       fromSource,
       ...(cpuProfDir ? { cpuProfDir } : {}),
       ...(redisUrl ? { redisUrl } : {}),
+      ...(serverNodeOptions
+        ? { env: { NODE_OPTIONS: serverNodeOptions } }
+        : {}),
     };
   }
 

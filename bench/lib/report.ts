@@ -3,6 +3,7 @@
  * table of figures and the targets it is held to.
  */
 import type { CapsRow } from "../cases/caps.js";
+import type { ColdRow } from "../cases/cold.js";
 import type { FloorResult, FloorRow } from "../cases/floor.js";
 import type { HotpathRow } from "../cases/hotpath.js";
 import type { ScriptRun } from "../cases/others.js";
@@ -20,6 +21,7 @@ export interface RunResults {
   soak?: SoakResult;
   caps?: CapsRow[];
   hotpath?: HotpathRow[];
+  cold?: ColdRow[];
   profiles?: string[];
 }
 
@@ -324,6 +326,25 @@ export function hotpathSection(rows: readonly HotpathRow[]): string[] {
     ...rows.map(
       (r) =>
         `| ${r.size} | ${fixed(r.decodeUs)} | ${fixed(r.screenUs)} | ${fixed(r.encodeUs)} | ${fixed(r.decodeUs + r.screenUs + r.encodeUs)} | ${r.calls} |`,
+    ),
+    "",
+  ];
+}
+
+/** Section 7. */
+export function coldSection(rows: readonly ColdRow[]): string[] {
+  return [
+    "## 7. A fresh server",
+    "",
+    "Screens of 20 candidates, 4 at a time, to a pushguard just started " +
+      "(in-memory store, the run's policy): the first batches run code V8 " +
+      "has not optimised yet and, through tsx, modules compiled on first use.",
+    "",
+    "| server | batch | p50 ms | max ms |",
+    "| --- | --- | ---: | ---: |",
+    ...rows.map(
+      (r) =>
+        `| ${r.server} | ${r.batch} | ${fixed(r.p50Ms, 1)} | ${fixed(r.maxMs, 1)} |`,
     ),
     "",
   ];

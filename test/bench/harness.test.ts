@@ -19,7 +19,7 @@ const repoRoot = path.resolve(
 );
 
 const TINY = [
-  ...["--case", "floor,redis,rerank,soak,caps,hotpath"],
+  ...["--case", "floor,redis,rerank,soak,caps,hotpath,cold"],
   ...["--rerank-case", "mmr-emb32-100-10"],
   ...["--sizes", "20", "--concurrency", "1,2", "--stores", "memory,redis"],
   ...["--warmup-s", "0.2", "--duration-s", "0.5", "--users", "300"],
@@ -51,6 +51,7 @@ describe("bench harness", () => {
       "## 4. Soak",
       "## 5. Caps",
       "## 6. The hot path in-process",
+      "## 7. A fresh server",
     ]) {
       expect(text).toContain(section);
     }
