@@ -63,12 +63,14 @@ return read_state(KEYS[1], KEYS[2], ARGV[1])
 /**
  * KEYS: deliveries, state.
  * ARGV: now, retention, maxDeliveries, ttl, minGap, capCount,
- * then per cap {window, limit, promptsOnly}, then per planned delivery
- * {at, payload}. A promptsOnly cap counts and holds back only consumption
- * prompts, read from the payload's `"p":1` (JSON.stringify keeps the key
- * order, so it is always the last field). Accepts the longest prefix of
- * the plan that keeps every cap and the minimum gap. Returns {accepted,
- * streak, lastDismissal, unsubscribed, rows}.
+ * then per cap {window, limit, scope}, then per planned delivery
+ * {at, payload}. A cap counts and holds back the pushes of its scope only:
+ * `all`, `consumption` (prompts, read from the payload's `"p":1`, always
+ * its last field as JSON.stringify keeps the key order) or `class:<name>`
+ * (pushes whose payload lists the class in `c`, decoded with cjson once
+ * per member). Accepts the longest prefix of the plan that keeps every
+ * cap and the minimum gap. Returns {accepted, streak, lastDismissal,
+ * unsubscribed, rows}.
  */
 export const COMMIT_LUA = `${BOUND_DELIVERIES}${READ_STATE}${ADD_DELIVERY}
 local dkey, skey = KEYS[1], KEYS[2]
@@ -81,34 +83,63 @@ local function is_prompt(payload)
   return string.sub(payload, -6) == '"p":1}'
 end
 
-local counts, limits, prompts_only = {}, {}, {}
+local function classes_of(payload)
+  local set = {}
+  local ok, decoded = pcall(cjson.decode, payload)
+  if ok and type(decoded) == 'table' and type(decoded.c) == 'table' then
+    for _, name in ipairs(decoded.c) do set[name] = true end
+  end
+  return set
+end
+
+-- A push as the caps see it: prompt or not, and its classes (decoded
+-- only when a class cap asks).
+local function push_of(payload)
+  return {payload = payload, prompt = is_prompt(payload)}
+end
+
+local function has_class(push, name)
+  if not push.classes then push.classes = classes_of(push.payload) end
+  return push.classes[name] == true
+end
+
+local scopes, limits, counts = {}, {}, {}
+local function binds(i, push)
+  local scope = scopes[i]
+  if scope == 'all' then return true end
+  if scope == 'consumption' then return push.prompt end
+  return has_class(push, string.sub(scope, 7))
+end
+
+local recorded = {}
 for i = 1, ncaps do
   local window = tonumber(ARGV[4 + 3 * i])
   limits[i] = tonumber(ARGV[5 + 3 * i])
-  prompts_only[i] = ARGV[6 + 3 * i] == '1'
+  scopes[i] = ARGV[6 + 3 * i]
   local since = '(' .. (now - window)
-  if prompts_only[i] then
+  if scopes[i] == 'all' then
+    counts[i] = redis.call('ZCOUNT', dkey, since, '+inf')
+  else
     local n = 0
     for _, m in ipairs(redis.call('ZRANGEBYSCORE', dkey, since, '+inf')) do
-      if is_prompt(m) then n = n + 1 end
+      local push = recorded[m]
+      if not push then
+        push = push_of(string.sub(m, string.find(m, ':', 1, true) + 1))
+        recorded[m] = push
+      end
+      if binds(i, push) then n = n + 1 end
     end
     counts[i] = n
-  else
-    counts[i] = redis.call('ZCOUNT', dkey, since, '+inf')
   end
 end
 
 local last = redis.call('ZRANGE', dkey, -1, -1, 'WITHSCORES')[2]
 last = last and tonumber(last)
 
-local function binds(i, prompt)
-  return prompt or not prompts_only[i]
-end
-
-local function fits(at, prompt)
+local function fits(at, push)
   if gap > 0 and last and at - last < gap then return false end
   for i = 1, ncaps do
-    if binds(i, prompt) and counts[i] >= limits[i] then return false end
+    if binds(i, push) and counts[i] >= limits[i] then return false end
   end
   return true
 end
@@ -116,10 +147,10 @@ end
 local accepted, first = 0, 7 + 3 * ncaps
 for k = first, #ARGV - 1, 2 do
   local at = tonumber(ARGV[k])
-  local prompt = is_prompt(ARGV[k + 1])
-  if not fits(at, prompt) then break end
+  local push = push_of(ARGV[k + 1])
+  if not fits(at, push) then break end
   for i = 1, ncaps do
-    if binds(i, prompt) then counts[i] = counts[i] + 1 end
+    if binds(i, push) then counts[i] = counts[i] + 1 end
   end
   if not last or at > last then last = at end
   add_delivery(dkey, skey, at, ARGV[k + 1])

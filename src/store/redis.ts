@@ -259,7 +259,7 @@ export class RedisStore implements StateStore {
     const caps = plan.caps.flatMap((cap) => [
       cap.windowMs,
       cap.limit,
-      cap.scope === "consumption" ? 1 : 0,
+      cap.scope ?? "all",
     ]);
     const planned = plan.deliveries.flatMap((d) => [d.atMs, encodeDelivery(d)]);
     return [...head, ...caps, ...planned];

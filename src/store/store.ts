@@ -65,21 +65,44 @@ export interface WindowCap {
   readonly limit: number;
   /**
    * Which pushes the cap counts and holds back: every push (the default),
-   * or only consumption prompts (ads and promotions, Art. 5(7)), which
-   * other pushes neither count against nor wait for.
+   * only consumption prompts (ads and promotions, Art. 5(7)), or only
+   * pushes of one regulation class (`class:disaster`, Art. 5(4)). Other
+   * pushes neither count against a scoped cap nor wait for it.
    */
   readonly scope?: CapScope;
 }
 
 /** What a cap counts. */
-export type CapScope = "all" | "consumption";
+export type CapScope = "all" | "consumption" | ClassScope;
+
+/** The pushes of one regulation class: `class:disaster`. */
+export type ClassScope = `class:${string}`;
+
+const CLASS_PREFIX = "class:";
+
+/** The scope of a cap on one regulation class, e.g. `class:disaster`. */
+export function classScope(regulationClass: string): ClassScope {
+  return `${CLASS_PREFIX}${regulationClass}`;
+}
 
 /** True when `delivery` counts against `cap`. */
 export function countsAgainst(
   cap: WindowCap,
-  delivery: Pick<DeliveryRecord, "consumption">,
+  delivery: Pick<DeliveryRecord, "consumption" | "classes">,
 ): boolean {
-  return cap.scope !== "consumption" || delivery.consumption;
+  const scope = cap.scope ?? "all";
+  if (scope === "all") return true;
+  if (scope === "consumption") return delivery.consumption;
+  return delivery.classes.includes(scope.slice(CLASS_PREFIX.length));
+}
+
+/**
+ * True when the cap counts and holds back every push; false for caps
+ * scoped to prompts or to a class, which hold back only their own pushes
+ * (so they neither name a race's owner nor delay the next push).
+ */
+export function limitsEveryPush(cap: WindowCap): boolean {
+  return (cap.scope ?? "all") === "all";
 }
 
 /** What a commit should record, and under which caps. */

@@ -234,6 +234,60 @@ function describeCommit(fresh: Fresh): void {
     );
     expect(results.reduce((sum, r) => sum + r.accepted, 0)).toBe(2);
   });
+
+  it("counts and holds back only its class under a class cap", async () => {
+    const { store } = await fresh();
+    const disasters = { ...DISASTER_CAP, limit: 1 };
+    await store.recordDelivery("u1", {
+      deliveryId: "d1",
+      record: {
+        ...delivery("quake-old", NOW - 2 * HOUR),
+        classes: ["disaster"],
+      },
+    });
+    const commit = (ids: string[], caps = [disasters]) =>
+      store.commit("u1", { ...plan([]), caps, deliveries: ids.map(classed) });
+    const held = await commit(["news-1", "quake-1", "news-2"]);
+    const freed = await commit(["quake-2"], [{ ...disasters, limit: 2 }]);
+    expect(held.accepted).toBe(1);
+    expect(freed.accepted).toBe(1);
+    expect(itemIds(freed.state.deliveries)).toEqual([
+      "quake-old",
+      "news-1",
+      "quake-2",
+    ]);
+  });
+
+  it("admits exactly 2 of 50 concurrent disasters under a class cap of 2", async () => {
+    const { store } = await fresh();
+    const results = await Promise.all(
+      Array.from({ length: 50 }, (_, i) =>
+        store.commit("u1", {
+          ...plan([]),
+          caps: [DISASTER_CAP],
+          deliveries: [classed(`news${i}`), classed(`quake${i}`)],
+        }),
+      ),
+    );
+    const recorded = (await store.readUser("u1", NOW)).deliveries;
+    const quakes = recorded.filter((d) => d.classes.includes("disaster"));
+    expect(results.reduce((sum, r) => sum + r.accepted, 0)).toBe(52);
+    expect(quakes).toHaveLength(2);
+  });
+}
+
+/** A cap of two disasters a day, counting nothing else (Art. 5(4)). */
+const DISASTER_CAP: WindowCap = {
+  name: "disaster_window",
+  windowMs: 24 * HOUR,
+  limit: 2,
+  scope: "class:disaster",
+};
+
+/** A delivery classed `disaster` when its id starts with `quake`. */
+function classed(itemId: string): DeliveryRecord {
+  const disaster = itemId.startsWith("quake");
+  return { ...delivery(itemId), classes: disaster ? ["disaster"] : [] };
 }
 
 function describeRecords(fresh: Fresh): void {
