@@ -41,6 +41,8 @@ export interface ContextInit {
   readonly request?: RequestInit;
   readonly deliveries?: readonly DeliveryRecord[];
   readonly minor?: boolean;
+  /** Complaint counts by item id, as the replica's cache holds them. */
+  readonly complaints?: ReadonlyMap<string, number>;
 }
 
 /** A decision context for user u-1 at {@link NOW}, the store reachable. */
@@ -64,7 +66,7 @@ export function decisionContext(init: ContextInit = {}): DecisionContext {
       unsubscribed: false,
     },
     stateAvailable: true,
-    complaints: new Map(),
+    complaints: init.complaints ?? new Map(),
   };
 }
 

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type * as grpc from "@grpc/grpc-js";
 import {
   CandidateKind,
+  ReviewStatus,
   type Candidate,
   type ScreenResponse,
 } from "../../../src/gen/pushguard/v1/pushguard_pb.js";
@@ -39,6 +40,17 @@ const BANK = "6534294079335825924";
 
 /** A rule of the default policy and an item only it drops. */
 const VIOLATIONS: [string, string, () => Candidate, ContextInit?][] = [
+  [
+    "content-review",
+    "review.pending",
+    () => toutiao(BANK, { review: { status: ReviewStatus.PENDING } }),
+  ],
+  [
+    "public-complaints",
+    "complaint.threshold",
+    () => toutiao(BANK),
+    { complaints: new Map([[BANK, 5]]) },
+  ],
   ["blocked-labels", "label.gossip", () => toutiao("6553530455583359502")],
   [
     "stale-burst",
