@@ -402,6 +402,15 @@ const ART_5_7: Row[] = [
     "admitted",
   ],
   [
+    "a service message that something expires is not bait (near miss)",
+    () =>
+      candidate("svc", {
+        kind: CandidateKind.SERVICE,
+        title: "您的登录密码即将过期，请及时修改",
+      }),
+    "admitted",
+  ],
+  [
     "English: a golfer's 26-year streak is not bait (near miss)",
     () => mind("N63644", { topics: ["sports/golf"] }),
     "admitted",
