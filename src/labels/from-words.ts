@@ -1,3 +1,4 @@
+import path from "node:path";
 import type { Item } from "../pipeline/item.js";
 import type { PolicyProblem } from "../policy/errors.js";
 import { problemAt, type ParsedSource } from "../policy/yaml-source.js";
@@ -9,7 +10,6 @@ import {
   readWordLists,
   type TitleWords,
 } from "./title-words.js";
-import path from "node:path";
 
 /**
  * Labels from word lists (`labels.fromWords`): each list is a label, and a
