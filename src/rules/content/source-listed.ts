@@ -71,6 +71,10 @@ function knownSites(
     if (source === undefined) {
       throw new Error(`domains: ${name} is not on the cac news source list`);
     }
+    const rejected = new DomainSet(hosts).rejected;
+    if (rejected.length > 0) {
+      throw new Error(`domains: ${name}: not a domain: ${rejected.join(", ")}`);
+    }
     sites.set(source, [...(sites.get(source) ?? []), ...hosts]);
   }
   return new Map([...sites].map(([s, hosts]) => [s, new DomainSet(hosts)]));

@@ -106,6 +106,12 @@ describe("cac-source domains support a name, never replace it", () => {
     ]);
   });
 
+  it("refuses a policy domain that is not a domain", () => {
+    expect(() => cac({ domains: { 新华网: ["news.cn", "http://"] } })).toThrow(
+      "domains: 新华网: not a domain: http://",
+    );
+  });
+
   it("refuses policy domains for a name not on the list", () => {
     expect(() => cac({ domains: { 今日头条: ["toutiao.com"] } })).toThrow(
       "domains: 今日头条 is not on the cac news source list",
