@@ -1,7 +1,11 @@
 import { z } from "zod";
-import { CandidateKind } from "../../gen/pushguard/v1/pushguard_pb.js";
+import {
+  CandidateKind,
+  type Candidate,
+  type Provider,
+} from "../../gen/pushguard/v1/pushguard_pb.js";
 import { itemRule, reasonOf } from "../../pipeline/rule.js";
-import { defineRuleType } from "../registry.js";
+import { defineRuleType, type RuleIdentity } from "../registry.js";
 
 /**
  * Art. 5(2): a provider without an Internet news information service
@@ -17,24 +21,39 @@ export const licenseRequired = defineRuleType({
   create(identity) {
     return itemRule(identity.id, identity.article, ({ candidate }, ctx) => {
       const provider = ctx.request.provider;
-      if (candidate.kind === CandidateKind.NEWS) {
-        if (!provider?.newsLicense.trim()) {
-          return reasonOf(
-            identity,
-            "license.news_missing",
-            "news needs a news license; provider.newsLicense is empty",
-          );
-        }
-      }
-      const service = candidate.licensedService.trim();
-      if (service === "" || provider?.licenses[service]?.trim()) {
-        return undefined;
-      }
-      return reasonOf(
-        identity,
-        "license.service_missing",
-        `item is a ${service} service; provider.licenses has no ${service} license`,
+      return (
+        newsReason(identity, candidate, provider) ??
+        serviceReason(identity, candidate, provider)
       );
     });
   },
 });
+
+function newsReason(
+  identity: RuleIdentity,
+  candidate: Candidate,
+  provider: Provider | undefined,
+) {
+  if (candidate.kind !== CandidateKind.NEWS) return undefined;
+  if (provider?.newsLicense.trim()) return undefined;
+  return reasonOf(
+    identity,
+    "license.news_missing",
+    "news needs a news license; provider.newsLicense is empty",
+  );
+}
+
+function serviceReason(
+  identity: RuleIdentity,
+  candidate: Candidate,
+  provider: Provider | undefined,
+) {
+  const service = candidate.licensedService.trim();
+  if (service === "" || provider?.licenses[service]?.trim()) return undefined;
+  return reasonOf(
+    identity,
+    "license.service_missing",
+    `item is a ${service} service; ` +
+      `provider.licenses has no ${service} license`,
+  );
+}
