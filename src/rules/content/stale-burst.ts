@@ -63,11 +63,10 @@ export const staleBurst = defineRuleType({
   },
 });
 
-/** What one decision knows about old news: the cutoff and hot topics. */
+/** What one decision knows about bursts: hot topics and counts so far. */
 interface Burst {
   readonly identity: RuleIdentity;
   readonly params: Params;
-  readonly ctx: DecisionContext;
   readonly hot: ReadonlySet<string>;
   /** Old items kept so far per topic, hot topics starting at 1. */
   readonly counts: Map<string, number>;
@@ -80,10 +79,9 @@ function dropBursts(
   ctx: DecisionContext,
 ) {
   const applies = kindFilter(params.kinds);
-  const burst = {
+  const burst: Burst = {
     identity,
     params,
-    ctx,
     hot: hotTopics(ctx, params),
     counts: new Map<string, number>(),
   };
@@ -157,7 +155,7 @@ function burstReason(burst: Burst, topic: string, age: number, old: number) {
     ...(hot
       ? [`pushed to the user in the last ${params.recentHours} hours`]
       : []),
-    ...(inList > 0 ? [`after ${inList} old items in this list`] : []),
+    ...(inList > 0 ? [`after ${oldItems(inList)} in this list`] : []),
   ];
   return reasonOf(
     identity,
@@ -166,4 +164,8 @@ function burstReason(burst: Burst, topic: string, age: number, old: number) {
       .concat(context)
       .join(", ") + ` (allowance ${params.allowance})`,
   );
+}
+
+function oldItems(count: number): string {
+  return count === 1 ? "1 old item" : `${count} old items`;
 }
