@@ -9,6 +9,7 @@ import { sourceTraceable } from "./content/source-traceable.js";
 import { staleBurst } from "./content/stale-burst.js";
 import { titleBait } from "./content/title-bait.js";
 import { titleFaithful } from "./content/title-faithful.js";
+import { diversityRerank } from "./list/diversity.js";
 import { slotLimit } from "./list/slots.js";
 import type { RuleType } from "./registry.js";
 import { consumptionCap } from "./user/consumption-cap.js";
@@ -51,5 +52,6 @@ export const RULE_TYPES: ReadonlyMap<string, RuleType> = new Map(
     titleBait,
     adMarking,
     linkCheck,
+    diversityRerank,
   ].map((ruleType) => [ruleType.type, ruleType]),
 );

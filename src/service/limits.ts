@@ -1,6 +1,6 @@
 import type { PlacedRule } from "../pipeline/pipeline.js";
 import type { DecisionContext } from "../pipeline/rule.js";
-import type { WindowCap } from "../store/store.js";
+import { limitsEveryPush, type WindowCap } from "../store/store.js";
 
 /** The caps a commit must hold, and the rule that owns them. */
 export interface CommitLimitsOwner {
@@ -33,17 +33,17 @@ export function commitLimitsOf(
     minGapMs = Math.max(minGapMs, limits.minGapMs);
     // The first rule that limits every push for this user is named in
     // race reasons; a rule with nothing to say for this user (minor caps
-    // for an adult) or one that limits prompts only is not.
-    if (limits.caps.some((cap) => cap.scope !== "consumption")) {
+    // for an adult) or one that limits prompts or one class only is not.
+    if (limits.caps.some(limitsEveryPush)) {
       owner ??= placed;
     }
     fallback ??= placed;
   }
-  // Prompts-only caps go last, so the budget lists the push windows first.
+  // Scoped caps go last, so the budget lists the push windows first.
   caps.sort((a, b) => scopeRank(a) - scopeRank(b));
   return { caps, minGapMs, owner: owner ?? fallback };
 }
 
 function scopeRank(cap: WindowCap): number {
-  return cap.scope === "consumption" ? 1 : 0;
+  return limitsEveryPush(cap) ? 0 : 1;
 }

@@ -24,11 +24,12 @@ import type { DecisionContext, Removal } from "../pipeline/rule.js";
 import { surfaceRules, type Policy } from "../policy/policy.js";
 import { windowUsage } from "../rules/user/frequency-cap.js";
 import { StoreUnavailableError } from "../store/errors.js";
-import type {
-  CommitResult,
-  DeliveryRecord,
-  StateStore,
-  WindowCap,
+import {
+  capClass,
+  type CommitResult,
+  type DeliveryRecord,
+  type StateStore,
+  type WindowCap,
 } from "../store/store.js";
 import type { SuppressionCache } from "./complaints.js";
 import { commitLimitsOf, type CommitLimitsOwner } from "./limits.js";
@@ -262,7 +263,9 @@ function budgetOf(
   caps: readonly WindowCap[],
   verdict: Verdict,
 ) {
-  const usages = caps.map((cap) => windowUsage(cap, ctx));
+  // A class window (Art. 5(4)) is no push budget; its cuts carry reasons.
+  const budgeted = caps.filter((cap) => capClass(cap) === undefined);
+  const usages = budgeted.map((cap) => windowUsage(cap, ctx));
   const windows = usages.map(({ cap, used, remaining }) =>
     create(WindowBudgetSchema, {
       window: cap.name,

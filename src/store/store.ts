@@ -85,6 +85,14 @@ export function classScope(regulationClass: string): ClassScope {
   return `${CLASS_PREFIX}${regulationClass}`;
 }
 
+/** The regulation class a cap counts, or undefined for other scopes. */
+export function capClass(cap: WindowCap): string | undefined {
+  const scope = cap.scope ?? "all";
+  return scope.startsWith(CLASS_PREFIX)
+    ? scope.slice(CLASS_PREFIX.length)
+    : undefined;
+}
+
 /** True when `delivery` counts against `cap`. */
 export function countsAgainst(
   cap: WindowCap,
@@ -93,7 +101,7 @@ export function countsAgainst(
   const scope = cap.scope ?? "all";
   if (scope === "all") return true;
   if (scope === "consumption") return delivery.consumption;
-  return delivery.classes.includes(scope.slice(CLASS_PREFIX.length));
+  return delivery.classes.includes(capClass(cap) ?? "");
 }
 
 /**
