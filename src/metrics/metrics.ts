@@ -5,11 +5,20 @@ import {
   Histogram,
   Registry,
 } from "prom-client";
+import type { ListFigures } from "../rules/list/list-measures.js";
 
 /** Seconds, from 100 µs (a Screen's own work) up to a slow second. */
 const LATENCY_BUCKETS_SECONDS = [
   0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25,
   1,
+];
+
+/**
+ * Ratios of one admitted list (Art. 5(4)): tenths up to 1, and 2 for the
+ * intra-list diversity of embeddings, whose cosines go down to -1.
+ */
+const LIST_RATIO_BUCKETS = [
+  0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1, 2,
 ];
 
 const GAUGES_NAMED_TOTAL = [
@@ -42,7 +51,7 @@ export interface RuleReason {
  * Every metric pushguard exports, in one registry per process so that tests
  * can run several servers side by side. Labels are bounded by construction
  * (method, status code, rule id, reason code, outcome, store, operation,
- * circuit state); never a user or an item id.
+ * circuit state, capped class); never a user or an item id.
  */
 export class Metrics {
   readonly registry = new Registry();
@@ -78,6 +87,28 @@ export class Metrics {
     name: "pushguard_shadow_removals_total",
     help: "Removals shadow rules would have made (never applied), by rule id and reason code.",
     labelNames: ["rule", "code"] as const,
+    registers: [this.registry],
+  });
+
+  readonly listDiversity = new Histogram({
+    name: "pushguard_admitted_list_diversity_ratio",
+    help: "Intra-list diversity of each admitted list of two or more items: 1 - mean pairwise similarity (embeddings, else topic paths).",
+    buckets: LIST_RATIO_BUCKETS,
+    registers: [this.registry],
+  });
+
+  readonly listTopicCoverage = new Histogram({
+    name: "pushguard_admitted_list_topic_coverage_ratio",
+    help: "Distinct top-level topics per item of each admitted list.",
+    buckets: LIST_RATIO_BUCKETS,
+    registers: [this.registry],
+  });
+
+  readonly listClassShare = new Histogram({
+    name: "pushguard_admitted_list_class_share_ratio",
+    help: "Share of each admitted list carrying a class Art. 5(4) caps (sensitive_event, vicious_case, disaster), by class.",
+    labelNames: ["class"] as const,
+    buckets: LIST_RATIO_BUCKETS,
     registers: [this.registry],
   });
 
@@ -182,6 +213,20 @@ export class Metrics {
     this.candidatesAdmitted.inc(counts.admitted);
     incByReason(this.removals, counts.removed);
     incByReason(this.shadowRemovals, counts.wouldRemove);
+  }
+
+  /**
+   * Observes how diverse one admitted list is; the class label takes the
+   * few classes Art. 5(4) caps, never a free value.
+   */
+  observeAdmittedList(figures: ListFigures): void {
+    if (figures.intraListDiversity !== undefined) {
+      this.listDiversity.observe(figures.intraListDiversity);
+    }
+    this.listTopicCoverage.observe(figures.topicCoverage);
+    for (const [cls, share] of figures.classShares) {
+      this.listClassShare.observe({ class: cls }, share);
+    }
   }
 
   /**
