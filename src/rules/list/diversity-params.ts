@@ -10,10 +10,17 @@ import { z } from "zod";
 
 const share = z.number().min(0).max(1);
 
+const SNAKE_CASE = "class name must be snake_case";
+
 /** Regulation class names as labels are written: `disaster`. */
-const className = z
-  .string()
-  .regex(/^[a-z][a-z0-9_]*$/, "class name must be snake_case");
+const className = z.string().regex(/^[a-z][a-z0-9_]*$/, SNAKE_CASE);
+
+/** Values by class name; a bad name is named as such, not "invalid key". */
+function byClass<T extends z.ZodType>(value: T) {
+  return z.record(className, value, {
+    error: (issue) => (issue.code === "invalid_key" ? SNAKE_CASE : undefined),
+  });
+}
 
 /** MMR: 1 keeps the ranker's order, 0 is pure diversity. */
 const mmrSchema = z.strictObject({
@@ -78,9 +85,9 @@ export const diversityParamsSchema = z
     /** Bounds on each kind's share of the slots (news vs vertical). */
     kindShare: kindShareSchema.optional(),
     /** Most items of each class in one list. */
-    listCaps: z.record(className, z.int().min(0).max(100)).optional(),
+    listCaps: byClass(z.int().min(0).max(100)).optional(),
     /** Most items of each class per user over a rolling window. */
-    windowCaps: z.record(className, windowCapSchema).optional(),
+    windowCaps: byClass(windowCapSchema).optional(),
   })
   .refine(
     (p) =>
