@@ -32,10 +32,10 @@ export interface AuditContext {
 
 /**
  * Every Art. 5(4) maximum that an admitted list breaks, in words; empty
- * when it keeps them all: its length against the slots, the list and
- * window caps of each class, the topic share and each kind's maximum
- * share. Minimum shares depend on what the candidates offered, so they are
- * not audited here.
+ * when it keeps them all: its length against the slots, the list cap of
+ * each class, the room its window cap left after the user's history, the
+ * topic share and each kind's maximum share. Minimum shares depend on
+ * what the candidates offered, so they are not audited here.
  *
  * Plain counting, written apart from the re-ranker's constraint code, so
  * that tests and replays check the rule's output instead of repeating its
@@ -74,9 +74,10 @@ function auditWindows(
     const before = ctx.history.filter(
       (d) => d.atMs > sinceMs && d.classes.includes(cls),
     ).length;
-    const n = before + items.filter((item) => item.classes.has(cls)).length;
-    const cap = `${window.limit} per ${window.hours}h`;
-    return n > window.limit ? [`${n} ${cls} items, window cap ${cap}`] : [];
+    const room = Math.max(0, window.limit - before);
+    const n = items.filter((item) => item.classes.has(cls)).length;
+    const cap = `${window.limit} per ${window.hours}h, ${before} pushed`;
+    return n > room ? [`${n} ${cls} items, window cap ${cap}`] : [];
   });
 }
 
