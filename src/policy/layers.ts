@@ -6,6 +6,7 @@ import {
   checkWith,
   parseSource,
   problemAt,
+  problemAtKey,
   type ParsedSource,
 } from "./yaml-source.js";
 
@@ -124,6 +125,7 @@ function mergeLayer(state: MergeState, parsed: ParsedSource): void {
   merged.defaults = { ...asMap(merged.defaults), ...asMap(layer.defaults) };
   merged.labels = mergeSections(merged.labels, layer.labels);
   mergeRules(state, parsed, (layer.rules as RawRule[] | undefined) ?? []);
+  mergeOverrides(state, parsed, asMap(layer.overrides));
   mergeSurfaces(state, parsed, asMap(layer.surfaces));
 }
 
@@ -147,6 +149,44 @@ function mergeRules(state: MergeState, parsed: ParsedSource, rules: RawRule[]) {
     else merged[at] = rule;
     state.ruleOrigins.set(rule.id, { parsed, at: ["rules", index] });
   });
+}
+
+/**
+ * `overrides` change a rule the chain already has: `mode` replaces, and
+ * `params` merge key by key, as on a surface. The rule's parameters are
+ * then located at the override, where a bad value was written.
+ */
+function mergeOverrides(
+  state: MergeState,
+  parsed: ParsedSource,
+  overrides: RawMap,
+) {
+  const rules = state.merged.rules ?? [];
+  const problems = Object.entries(overrides).flatMap(([id, value]) => {
+    const at = rules.findIndex((rule) => rule.id === id);
+    const rule = rules[at];
+    if (rule === undefined) return [unknownOverride(parsed, id, rules)];
+    rules[at] = overridden(rule, asMap(value));
+    state.ruleOrigins.set(id, { parsed, at: ["overrides", id] });
+    return [];
+  });
+  if (problems.length > 0) throw new PolicyError(problems);
+}
+
+function overridden(rule: RawRule, override: RawMap): RawRule {
+  const params = { ...asMap(rule.params), ...asMap(override.params) };
+  const mode = override.mode ?? rule.mode;
+  return { ...rule, params, ...(mode === undefined ? {} : { mode }) };
+}
+
+function unknownOverride(
+  parsed: ParsedSource,
+  id: string,
+  rules: readonly RawRule[],
+) {
+  const known = rules.map((rule) => rule.id).join(", ");
+  const message = `unknown rule id ${id} (known: ${known})`;
+  return problemAtKey(parsed, ["overrides"], id, message);
 }
 
 function rejectDuplicateIds(parsed: ParsedSource, rules: readonly RawRule[]) {

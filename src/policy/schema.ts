@@ -126,13 +126,15 @@ export const policySchema = z.strictObject({
 /**
  * One policy file as written. A file may `extends` another (a path relative
  * to itself); then its rules replace the parent's rules of the same id, in
- * place, and new ids are added at the end. Only a file that extends nothing
- * must list rules.
+ * place, and new ids are added at the end, and its `overrides` change the
+ * mode or some parameters of a rule by id, as a surface does. Only a file
+ * that extends nothing must list rules.
  */
 export const policyFileSchema = z.strictObject({
   ...policyShape,
   extends: z.string().min(1).optional(),
   rules: z.array(ruleEntrySchema).min(1).optional(),
+  overrides: z.record(ruleIdSchema, ruleOverrideSchema).optional(),
 });
 
 export type PolicyFile = z.infer<typeof policySchema>;

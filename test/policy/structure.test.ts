@@ -100,6 +100,19 @@ describe("a variant extends a base policy", () => {
     expect([...item.labels.keys()]).toEqual(["gossip", "vicious_case"]);
   });
 
+  it("overrides a rule's mode and params by id, keeping its place", async () => {
+    const policy = await loadPolicy(fixture("extends/override.yaml"));
+    expect(modes(policy.base)).toEqual([
+      "blocked-labels:shadow",
+      "slots:enforce",
+      "daily-cap:enforce",
+    ]);
+    expect(policy.ruleInfos[2]?.params).toEqual({
+      windows: [{ name: "day", hours: 24, limit: 8 }],
+      minGapMinutes: 15,
+    });
+  });
+
   it("names every file of the chain and versions them together", async () => {
     const policy = await loadPolicy(fixture("extends/grandchild.yaml"));
     expect(policy.files.map((file) => path.basename(file))).toEqual([
@@ -137,6 +150,14 @@ describe("a variant extends a base policy", () => {
       "8:15: rules[0].params.labels: must be >= 1 (got [])",
     ],
     ["extends/no-rules.yaml", "1:1: rules: required"],
+    [
+      "extends/override-unknown.yaml",
+      "4:3: overrides.daily-caps: unknown rule id daily-caps (known: blocked-labels, slots, daily-cap)",
+    ],
+    [
+      "extends/override-bad-param.yaml",
+      "6:22: overrides.daily-cap.params.minGapMinutes: must be <= 1440 (got 2000)",
+    ],
   ])("rejects %s naming file, line and value", async (name, expected) => {
     expect(await failure(name)).toBe(`${fixture(name)}:${expected}`);
   });

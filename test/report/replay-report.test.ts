@@ -65,7 +65,7 @@ describe("a replay of the Toutiao requests, default against a variant", () => {
 
   it("lists the disaster items the variant removed", () => {
     const removed = report.changes?.sample.filter(
-      (item) => item.after === "label.disaster (blocked-labels)",
+      (item) => item.after === "cap.disaster_list (diversity-rerank)",
     );
     expect(removed?.length).toBeGreaterThan(0);
     expect(removed?.every((item) => item.labels.includes("disaster"))).toBe(
