@@ -1,9 +1,13 @@
+import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { CandidateKind } from "../../../src/gen/pushguard/v1/pushguard_pb.js";
 import type { Rule } from "../../../src/pipeline/rule.js";
+import { loadPolicy } from "../../../src/policy/loader.js";
+import { surfaceRules } from "../../../src/policy/policy.js";
 import { diversityParamsSchema } from "../../../src/rules/list/diversity-params.js";
 import type { DeliveryRecord } from "../../../src/store/store.js";
 import { candidate } from "../../helpers/requests.js";
+import { repoRoot } from "../../helpers/server.js";
 import {
   buildRule,
   decide,
@@ -23,6 +27,7 @@ function diversity(params: Record<string, unknown>): Rule {
   );
 }
 
+const FIXTURES = path.join(repoRoot, "test/rules/list/fixtures");
 const NEWS = CandidateKind.NEWS;
 const VERTICAL = CandidateKind.VERTICAL;
 
@@ -418,5 +423,33 @@ describe("diversity-rerank parameters", () => {
     ],
   ])("%s", (_, params, expected) => {
     expect(parse(params)).toEqual(expected);
+  });
+});
+
+describe("diversity-rerank chosen per surface", () => {
+  /**
+   * Three sports items the ranker likes best, then tech and finance. The
+   * default DPP (alpha 2) takes a second sports item over finance, scored
+   * far lower; MMR at lambda 0.3 takes finance; the digest keeps the order.
+   */
+  const ranked = items(
+    candidate("sports-1", { score: 1, topics: ["sports/nba"] }),
+    candidate("sports-2", { score: 0.95, topics: ["sports/nba"] }),
+    candidate("sports-3", { score: 0.94, topics: ["sports/nba"] }),
+    candidate("tech", { score: 0.9, topics: ["tech"] }),
+    candidate("finance", { score: 0.2, topics: ["finance"] }),
+  );
+
+  it.each([
+    ["", ["sports-1", "tech", "sports-2"]],
+    ["digest", ["sports-1", "sports-2", "sports-3", "tech", "finance"]],
+    ["lockscreen", ["sports-1", "tech", "finance"]],
+    ["unknown", ["sports-1", "tech", "sports-2"]],
+  ])("surface %j keeps %j", async (surface, kept) => {
+    const policy = await loadPolicy(path.join(FIXTURES, "surfaces.yaml"));
+    const { rules, slots } = surfaceRules(policy, surface);
+    const rule = rules.find((placed) => placed.rule.id === "diversity-rerank");
+    const ctx = { ...decisionContext(), slots };
+    expect(decide(rule?.rule as Rule, ranked, ctx).kept).toEqual(kept);
   });
 });
