@@ -46,16 +46,30 @@ export function removalsTable(report: ReplayReport, shadow = false): Table {
     shadow ? run.wouldDropByRule : run.removalsByRule;
   const rules = ruleOrder(report.runs.map(pick));
   const rows = rules.map(({ ruleId, article }) => {
-    const counts = report.runs.map(
-      (run) => pick(run).find((r) => r.ruleId === ruleId)?.count ?? 0,
+    const found = report.runs.map((run) =>
+      pick(run).find((r) => r.ruleId === ruleId),
     );
-    return [ruleId, article, ...counts.map(String), ...delta(counts)];
+    const counts = found.map((r) => r?.count ?? 0);
+    const codes = found.find((r) => r !== undefined)?.codes ?? [];
+    return [
+      ruleId,
+      article,
+      ...counts.map(String),
+      ...delta(counts),
+      topCodes(codes),
+    ];
   });
   const change = report.runs.length === 2 ? ["change"] : [];
   return {
-    header: ["rule", "article", ...runLabels(report), ...change],
+    header: ["rule", "article", ...runLabels(report), ...change, "codes"],
     rows,
   };
+}
+
+/** `label.gossip 990, label.vulgar 5`: the three most frequent codes. */
+function topCodes(codes: readonly { code: string; count: number }[]) {
+  const top = codes.slice(0, 3).map((c) => `${c.code} ${c.count}`);
+  return codes.length > 3 ? `${top.join(", ")}, ...` : top.join(", ");
 }
 
 function ruleOrder(lists: readonly PolicyRunReport["removalsByRule"][]) {
