@@ -30,35 +30,43 @@ function localTime(nowMs: number, zone: string): DateTime {
   return DateTime.fromMillis(nowMs, { zone });
 }
 
+/** A local calendar day: its start and the next day's start. */
+interface LocalDay {
+  readonly startMs: number;
+  readonly nextMs: number;
+}
+
+let lastDay: LocalDay = { startMs: 0, nextMs: 0 };
+let lastDayOf = { nowMs: Number.NaN, zone: "" };
+
 /**
- * Remembers the last answer of a pure function of (time, zone). One Screen
- * asks for the same day boundaries several times (each rule with a
- * calendar window, the commit's caps, the budget), and every luxon
- * DateTime in a named zone costs tens of µs of Intl work.
+ * The local day of (time, zone), both boundaries from one DateTime, and
+ * the last answer remembered: one Screen asks for the same day several
+ * times (each rule with a calendar window, the commit's caps, the
+ * budget), and every luxon DateTime in a named zone costs tens of µs of
+ * Intl work.
  */
-function lastAnswer(compute: (nowMs: number, zone: string) => number) {
-  let lastMs = Number.NaN;
-  let lastZone = "";
-  let lastValue = 0;
-  return (nowMs: number, zone: string): number => {
-    if (nowMs !== lastMs || zone !== lastZone) {
-      lastValue = compute(nowMs, zone);
-      lastMs = nowMs;
-      lastZone = zone;
-    }
-    return lastValue;
-  };
+function localDay(nowMs: number, zone: string): LocalDay {
+  if (nowMs !== lastDayOf.nowMs || zone !== lastDayOf.zone) {
+    const start = localTime(nowMs, zone).startOf("day");
+    lastDay = {
+      startMs: start.toMillis(),
+      nextMs: start.plus({ days: 1 }).toMillis(),
+    };
+    lastDayOf = { nowMs, zone };
+  }
+  return lastDay;
 }
 
 /** Start of the local calendar day that contains `nowMs`. */
-export const startOfLocalDayMs = lastAnswer((nowMs, zone) =>
-  localTime(nowMs, zone).startOf("day").toMillis(),
-);
+export function startOfLocalDayMs(nowMs: number, zone: string): number {
+  return localDay(nowMs, zone).startMs;
+}
 
 /** Start of the next local calendar day: the day window starts afresh. */
-export const nextLocalMidnightMs = lastAnswer((nowMs, zone) =>
-  localTime(nowMs, zone).startOf("day").plus({ days: 1 }).toMillis(),
-);
+export function nextLocalMidnightMs(nowMs: number, zone: string): number {
+  return localDay(nowMs, zone).nextMs;
+}
 
 /**
  * When `nowMs` falls inside the span in `zone`, the moment the span ends
