@@ -34,7 +34,7 @@ export interface ReloadOptions {
  * and the last good policy keeps serving.
  */
 export class PolicyReloader {
-  #watcher: FSWatcher | undefined;
+  readonly #watchers = new Map<string, FSWatcher>();
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<void> | undefined;
   #again = false;
@@ -49,24 +49,47 @@ export class PolicyReloader {
     this.#load = deps.load ?? loadPolicy;
   }
 
-  /** Starts watching the policy's folder. */
+  /**
+   * Starts watching the folder of the policy and of every file it extends,
+   * so that a change to a parent policy reloads its variants too.
+   */
   start(): this {
-    const folder = path.dirname(path.resolve(this.options.policyPath));
-    this.#watcher = watch(folder, { persistent: false }, () =>
-      this.#schedule(),
-    );
-    this.#watcher.on("error", (error) => {
-      this.deps.log.error({ err: error, folder }, "policy watch failed");
-    });
-    this.deps.log.info({ folder }, "watching policy folder");
+    this.#watchFolders(this.deps.policies.current());
     return this;
   }
 
   /** Stops watching; a reload already running still finishes. */
   close(): void {
     this.#closed = true;
-    this.#watcher?.close();
+    for (const watcher of this.#watchers.values()) watcher.close();
+    this.#watchers.clear();
     clearTimeout(this.#timer);
+  }
+
+  /** Watches exactly the folders of the policy's files, once each. */
+  #watchFolders(policy: Policy): void {
+    const files = [this.options.policyPath, ...(policy.files ?? [])];
+    const folders = new Set(files.map((f) => path.dirname(path.resolve(f))));
+    for (const [folder, watcher] of this.#watchers) {
+      if (folders.has(folder)) continue;
+      watcher.close();
+      this.#watchers.delete(folder);
+    }
+    for (const folder of folders) {
+      if (this.#closed || this.#watchers.has(folder)) continue;
+      this.#watchers.set(folder, this.#watch(folder));
+    }
+  }
+
+  #watch(folder: string): FSWatcher {
+    const watcher = watch(folder, { persistent: false }, () =>
+      this.#schedule(),
+    );
+    watcher.on("error", (error) => {
+      this.deps.log.error({ err: error, folder }, "policy watch failed");
+    });
+    this.deps.log.info({ folder }, "watching policy folder");
+    return watcher;
   }
 
   /**
@@ -109,6 +132,7 @@ export class PolicyReloader {
     const previous = this.deps.policies.current().version;
     this.deps.policies.swap(policy);
     this.deps.metrics.policyLoaded(policy);
+    this.#watchFolders(policy);
     this.#lastProblem = undefined;
     const fields = { from: previous, to: policy.version };
     if (previous === policy.version) {

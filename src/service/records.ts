@@ -15,7 +15,7 @@ import {
   type RecordFeedbackRequest,
   type ReportComplaintRequest,
 } from "../gen/pushguard/v1/pushguard_pb.js";
-import type { RuleInfo } from "../policy/policy.js";
+import { surfaceRules, type RuleInfo } from "../policy/policy.js";
 import type { FeedbackEventName, StateStore } from "../store/store.js";
 import { suppressionThreshold, type SuppressionCache } from "./complaints.js";
 import { invalidArgument } from "./errors.js";
@@ -126,7 +126,7 @@ export function getPolicy(deps: RecordDeps, request: GetPolicyRequest) {
   return create(GetPolicyResponseSchema, {
     policyVersion: policy.version,
     surface: request.surface,
-    rules: policy.ruleInfos.map(ruleInfoMessage),
+    rules: surfaceRules(policy, request.surface).ruleInfos.map(ruleInfoMessage),
     loadedAt: timestampFromMs(policy.loadedAtMs),
   });
 }

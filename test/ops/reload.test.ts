@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -49,6 +49,22 @@ async function watched(policyPath: string, debounceMs = 30) {
 }
 
 describe("policy hot reload", () => {
+  it("reloads a variant when the parent it extends changes", async () => {
+    const parentDir = path.join(dir, "base");
+    const variantDir = path.join(dir, "variants");
+    await mkdir(parentDir);
+    await mkdir(variantDir);
+    const parent = path.join(parentDir, "default.yaml");
+    await writeFile(parent, await revisedPolicyText("1"));
+    const variant = path.join(variantDir, "quiet.yaml");
+    await writeFile(variant, "name: quiet\nextends: ../base/default.yaml\n");
+    const { policies } = await watched(variant);
+    const before = policies.current().version;
+    await writeFile(parent, await revisedPolicyText("2"));
+    await eventually(() => policies.current().version !== before);
+    expect(policies.current().version).toMatch(/^quiet@[0-9a-f]{12}$/);
+  });
+
   it("follows a Kubernetes ConfigMap's ..data symlink swap", async () => {
     const file = await configMapFolder(dir, await revisedPolicyText("1"));
     const { policies, metrics } = await watched(file);
