@@ -1,9 +1,10 @@
 /**
- * Case 1, the floor: the echo floor and pushguard Screen (in-memory store,
+ * Case 1, the floor: the echo floor, the codec floor (echo plus
+ * protobuf-es decode and encode) and pushguard Screen (in-memory store,
  * Redis store) under the same load generator, at each list size and
  * concurrency. The servers of one size run side by side and the runs
- * alternate (echo, memory, redis at concurrency 1, then at 8, ...), so a
- * change in the machine's load hits all three alike.
+ * alternate (echo, codec, memory, redis at concurrency 1, then at 8, ...),
+ * so a change in the machine's load hits all of them alike.
  */
 import type { LoadResult } from "../load/loadgen.js";
 import type { BenchContext } from "../lib/context.js";
@@ -80,7 +81,10 @@ async function startServers(
   list.push(memory);
   const typical = await typicalResponse(ctx, memory, file);
   const responseFile = ctx.scratch(`response-${size}.bin`, typical.response);
-  list.unshift(await startEcho("echo-floor", responseFile));
+  list.unshift(
+    await startEcho("echo-floor", responseFile),
+    await startEcho("codec-floor", responseFile, true),
+  );
   if (ctx.settings.stores.includes("redis")) {
     if (!redis) throw new Error("the redis store needs a Redis");
     await redis.client.flushall();

@@ -8,7 +8,8 @@
  */
 import type { LoadInterval, LoadResult } from "../load/loadgen.js";
 import type { BenchContext } from "../lib/context.js";
-import { processRssBytes } from "../lib/machine.js";
+import os from "node:os";
+import { processCpuMs, processRssBytes } from "../lib/machine.js";
 import {
   runLoad,
   startPushguard,
@@ -24,8 +25,13 @@ export interface SoakRow {
   readonly errors: number;
   readonly skipped: number;
   readonly admittingShare: number;
+  /** Server CPU per call answered in the interval, µs. */
+  readonly cpuUsPerCall: number;
+  /** 1-minute load average at the end of the interval. */
+  readonly load: number;
   readonly rssBytes: number;
   readonly heapUsedBytes: number;
+  readonly heapTotalBytes: number;
   readonly lagP50S: number;
   readonly lagP99S: number;
   readonly lagMaxS: number;
@@ -68,8 +74,11 @@ export async function runSoak(
       durationS: ctx.settings.soakS,
       reportEveryS: ctx.settings.soakReportEveryS,
     });
+    const cpu = cpuMeter(ctx, server.pid);
     const total = await runLoad(options, (line) => {
-      scrapes.push(scrape(server, line).then((row) => void rows.push(row)));
+      const cpuMs = cpu();
+      const row = scrape(server, line, cpuMs);
+      scrapes.push(row.then((done) => void rows.push(done)));
     });
     await Promise.all(scrapes);
     rows.sort((a, b) => a.atS - b.atS);
@@ -94,18 +103,34 @@ async function measureCapacity(
   return result.throughput;
 }
 
+/** CPU ms the process used since the last call. */
+function cpuMeter(ctx: BenchContext, pid: number): () => number {
+  let last = processCpuMs(pid, ctx.ticksPerSecond);
+  return () => {
+    const now = processCpuMs(pid, ctx.ticksPerSecond);
+    const used = now - last;
+    last = now;
+    return used;
+  };
+}
+
 async function scrape(
   server: ServerProcess,
   line: LoadInterval,
+  cpuMs: number,
 ): Promise<SoakRow> {
   const rssBytes = processRssBytes(server.pid);
+  const load = os.loadavg()[0] ?? Number.NaN;
   const text = await fetch(`http://127.0.0.1:${server.httpPort}/metrics`).then(
     (response) => response.text(),
   );
   return {
     ...line,
+    cpuUsPerCall: (cpuMs * 1000) / Math.max(1, line.calls),
+    load,
     rssBytes,
     heapUsedBytes: sample(text, "nodejs_heap_size_used_bytes"),
+    heapTotalBytes: sample(text, "nodejs_heap_size_total_bytes"),
     lagP50S: sample(text, "nodejs_eventloop_lag_p50_seconds"),
     lagP99S: sample(text, "nodejs_eventloop_lag_p99_seconds"),
     lagMaxS: sample(text, "nodejs_eventloop_lag_max_seconds"),

@@ -8,15 +8,25 @@
  * the wire in both directions: what any gRPC service pays before its own
  * work, with the same request and response sizes as pushguard.
  *
+ * With `codec`, the second floor: the same, plus protobuf-es on both
+ * sides, as pushguard does it (fromBinary of the request into a
+ * ScreenRequest, toBinary of the stored ScreenResponse, decoded once at
+ * start): what any protobuf-es service pays before its own work.
+ *
  * Same server options as pushguard (a 16 MiB receive limit); no health or
  * reflection services, which are not on the call path.
  *
- *   node --import tsx bench/floor/echo-server.ts <port> <response file>
+ *   node --import tsx bench/floor/echo-server.ts <port> <response file> [codec]
  *
  * Prints `{"ready":true,"port":N,"pid":P}` once it serves.
  */
 import { readFileSync } from "node:fs";
 import * as grpc from "@grpc/grpc-js";
+import { fromBinary, toBinary } from "@bufbuild/protobuf";
+import {
+  ScreenRequestSchema,
+  ScreenResponseSchema,
+} from "../../src/gen/pushguard/v1/pushguard_pb.js";
 
 const SCREEN_PATH = "/pushguard.v1.PushGuard/Screen";
 
@@ -47,15 +57,33 @@ function bind(server: grpc.Server, port: number): Promise<number> {
   });
 }
 
+type Handler = grpc.handleUnaryCall<Buffer, Buffer>;
+
+/** Answers the stored bytes. */
+function bytesHandler(reply: Buffer): Handler {
+  return (_call, callback) => callback(null, reply);
+}
+
+/** Decodes the request and encodes the stored answer, as pushguard does. */
+function codecHandler(reply: Buffer): Handler {
+  const response = fromBinary(ScreenResponseSchema, reply);
+  return (call, callback) => {
+    const bytes = call.request;
+    const view = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length);
+    fromBinary(ScreenRequestSchema, view);
+    callback(null, Buffer.from(toBinary(ScreenResponseSchema, response)));
+  };
+}
+
 async function main(): Promise<void> {
   const port = Number(process.argv[2] ?? 0);
   const reply = readFileSync(process.argv[3] ?? "");
+  const codec = process.argv[4] === "codec";
   const server = new grpc.Server({
     "grpc.max_receive_message_length": 16 * 1024 * 1024,
   });
-  const handler: grpc.handleUnaryCall<Buffer, Buffer> = (_call, callback) =>
-    callback(null, reply);
-  server.addService(definition(), { screen: handler });
+  const screen = codec ? codecHandler(reply) : bytesHandler(reply);
+  server.addService(definition(), { screen });
   const bound = await bind(server, port);
   process.stdout.write(
     `${JSON.stringify({ ready: true, port: bound, pid: process.pid })}\n`,

@@ -87,16 +87,21 @@ export async function startPushguard(
   };
 }
 
-/** Starts the echo floor answering `responseFile`'s bytes. */
+/**
+ * Starts the echo floor answering `responseFile`'s bytes; with `codec`,
+ * decoding requests and encoding the answer with protobuf-es.
+ */
 export async function startEcho(
   name: string,
   responseFile: string,
+  codec = false,
 ): Promise<ServerProcess> {
   const port = await freePort();
   const script = path.join(repoRoot, "bench/floor/echo-server.ts");
+  const mode = codec ? ["codec"] : [];
   const child = spawn(
     process.execPath,
-    ["--import", "tsx", script, String(port), responseFile],
+    ["--import", "tsx", script, String(port), responseFile, ...mode],
     { cwd: repoRoot, stdio: ["ignore", "pipe", "pipe"] },
   );
   const output = tail(child);
