@@ -7,6 +7,8 @@ import type {
   Candidate,
   ScreenResponse,
 } from "../../../src/gen/pushguard/v1/pushguard_pb.js";
+import { MemoryStore } from "../../../src/store/memory.js";
+import type { UserState } from "../../../src/store/store.js";
 import {
   parseToutiaoLine,
   toutiaoKind,
@@ -56,11 +58,39 @@ const wenchuanIds = new Set(wenchuan.map((c) => c.id));
 /** The Wenchuan headline the ranker scores highest. */
 const quake = wenchuan[0] as Candidate;
 
+/**
+ * The embedded store, able to hold reads until several Screens have read:
+ * then every one of them decides on the same stale state, and only the
+ * commit's atomic re-check stands between them and a broken cap.
+ */
+class RacingStore extends MemoryStore {
+  #held: (() => void)[] = [];
+  #holdUntil = 0;
+
+  /** Holds the next `reads` reads until the last of them arrives. */
+  holdReads(reads: number) {
+    this.#holdUntil = reads;
+  }
+
+  override async readUser(userId: string, nowMs: number): Promise<UserState> {
+    const state = await super.readUser(userId, nowMs);
+    if (this.#holdUntil === 0) return state;
+    await new Promise<void>((resolve) => {
+      this.#held.push(resolve);
+      if (this.#held.length < this.#holdUntil) return;
+      this.#holdUntil = 0;
+      for (const release of this.#held.splice(0)) release();
+    });
+    return state;
+  }
+}
+
+const store = new RacingStore();
 let running: RunningPushguard;
 let client: grpc.Client;
 
 beforeAll(async () => {
-  running = await startTestServer();
+  running = await startTestServer({}, { store });
   client = pushguardClient(running.grpcPort);
 });
 
@@ -130,13 +160,20 @@ describe("real Toutiao disaster headlines under the default policy", () => {
 
   it("records one disaster when concurrent lists race for the last", async () => {
     await screen("u-quake-3", "2026-12-01T01:00:00Z", [quake]);
+    store.holdReads(4);
     const racing = await Promise.all(
       wenchuan
         .slice(1, 5)
         .map((item) => screen("u-quake-3", "2026-12-01T02:00:00Z", [item])),
     );
-    // The hour cap would let two through; the disaster window has one left.
+    // All four read one disaster left; the hour cap would let two through.
     expect(racing.flatMap(admittedIds)).toHaveLength(1);
+    const lost = racing.flatMap((res) => res.dropped);
+    expect(lost.map((d) => d.reasons[0]?.code)).toEqual([
+      "cap.concurrent_commit",
+      "cap.concurrent_commit",
+      "cap.concurrent_commit",
+    ]);
   });
 
   it("measures each admitted list in /metrics", async () => {
