@@ -311,18 +311,47 @@ const MAX_TABLE_SETS = 256;
  */
 function prefixSet(paths: readonly string[], ids: Map<string, number>) {
   const set = new Set<number>();
+  const add = (prefix: string) => {
+    let id = ids.get(prefix);
+    if (id === undefined) ids.set(prefix, (id = ids.size));
+    set.add(id);
+  };
   for (const path of paths) {
-    let prefix = "";
-    for (const segment of path.split("/")) {
-      const name = segment.trim();
-      if (name === "") continue;
-      prefix = prefix === "" ? name : `${prefix}/${name}`;
-      let id = ids.get(prefix);
-      if (id === undefined) ids.set(prefix, (id = ids.size));
-      set.add(id);
-    }
+    if (UNTIDY_PATH.test(path)) addTidiedPrefixes(path, add);
+    else addPrefixSlices(path, add);
   }
   return Int32Array.from(set).sort();
+}
+
+/**
+ * A path whose segments need trimming or dropping: whitespace (what
+ * `trim` removes), an empty segment, a leading or trailing `/`.
+ */
+const UNTIDY_PATH = /\s|\/\/|^\/|\/$/;
+
+function addTidiedPrefixes(path: string, add: (prefix: string) => void) {
+  let prefix = "";
+  for (const segment of path.split("/")) {
+    const name = segment.trim();
+    if (name === "") continue;
+    prefix = prefix === "" ? name : `${prefix}/${name}`;
+    add(prefix);
+  }
+}
+
+/**
+ * A tidy path's prefixes are slices of it, with no string to build: most
+ * paths are tidy, and building the prefixes was most of a Screen's
+ * re-ranking time.
+ */
+function addPrefixSlices(path: string, add: (prefix: string) => void) {
+  if (path === "") return;
+  let end = path.indexOf("/");
+  while (end >= 0) {
+    add(path.slice(0, end));
+    end = path.indexOf("/", end + 1);
+  }
+  add(path);
 }
 
 function sharedCount(a: Int32Array, b: Int32Array) {
