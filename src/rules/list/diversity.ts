@@ -55,17 +55,19 @@ const HOUR_MS = 3_600_000;
  *
  * Placement: after every rule that removes single items (content, minor
  * protection, repeat, consumption cap) and before `topic-streak`, which
- * must see the final push order, and before `slots`. It does the slots
- * cut itself, so `slots` after it only acts when this rule does not
- * (shadow, off on a surface, or skipped while the store is down). Rules
- * after it only remove items: maxima and caps still hold, but a removal
- * (a topic streak, a frequency cap cutting the tail) can leave a kind
- * below its minimum share.
+ * must see the final push order. It does the slots cut itself, so a
+ * policy needs no `slots` rule beside it, except one placed after it for
+ * when it does not act (off or shadow on a surface, or skipped while the
+ * store is down under `fail-open`). Rules after it only remove items:
+ * maxima and caps still hold, but a removal (a topic streak, a frequency
+ * cap cutting the tail) can leave a kind below its minimum share.
  *
  * Window caps are re-checked atomically at commit (caps scoped to
  * `class:<name>`), so two concurrent requests cannot both admit the last
- * disaster of a window; the loser's items from that one on are dropped as
- * a lost race, as for every cap. A minor's record keeps no classes
+ * disaster of a window. The store records the longest prefix of the list
+ * that fits, so the loser's items from that disaster on are dropped as a
+ * lost race (`cap.concurrent_commit`, named after the policy's first cap
+ * on every push, as for every cap). A minor's record keeps no classes
  * (Art. 5(7)), so for minors every push in the window counts against each
  * class window at read time (failing closed), and the commit re-check
  * sees no classes for them: there, the minors' own caps bound a race.
