@@ -153,12 +153,28 @@ function topLevelTopics(items: readonly ConstrainedItem[]) {
 
 /** Id of the first non-empty segment of a path; -1 when it has none. */
 function topLevelId(path: string, names: Map<string, number>) {
-  const top = path.split("/").find((segment) => segment.trim() !== "");
-  if (top === undefined) return -1;
-  const name = top.trim();
+  const name = topSegment(path);
+  if (name === undefined) return -1;
   let id = names.get(name);
   if (id === undefined) names.set(name, (id = names.size));
   return id;
+}
+
+/** A path whose first segment needs trimming or skipping. */
+const UNTIDY_START = /\s|^\//;
+
+/**
+ * The first non-empty segment, trimmed. A tidy path's is a slice of it,
+ * with no array of segments to build (one per candidate topic per Screen).
+ */
+function topSegment(path: string): string | undefined {
+  if (UNTIDY_START.test(path)) {
+    const top = path.split("/").find((segment) => segment.trim() !== "");
+    return top?.trim();
+  }
+  if (path === "") return undefined;
+  const end = path.indexOf("/");
+  return end < 0 ? path : path.slice(0, end);
 }
 
 /** At most 31, so that an item's capped classes fit one 32-bit mask. */
