@@ -11,8 +11,13 @@ export default tseslint.config(
       "@typescript-eslint/no-explicit-any": "error",
       "max-len": [
         "error",
-        { code: 80, ignoreUrls: true, ignoreStrings: true,
-          ignoreTemplateLiterals: true, ignoreRegExpLiterals: true },
+        {
+          code: 80,
+          ignoreUrls: true,
+          ignoreStrings: true,
+          ignoreTemplateLiterals: true,
+          ignoreRegExpLiterals: true,
+        },
       ],
     },
   },
