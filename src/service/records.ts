@@ -1,5 +1,9 @@
 import { create } from "@bufbuild/protobuf";
-import { timestampDate, timestampFromMs } from "@bufbuild/protobuf/wkt";
+import {
+  timestampDate,
+  timestampFromMs,
+  type Timestamp,
+} from "@bufbuild/protobuf/wkt";
 import {
   AgeBand,
   CandidateKind,
@@ -19,6 +23,15 @@ import { surfaceRules, type RuleInfo } from "../policy/policy.js";
 import type { FeedbackEventName, StateStore } from "../store/store.js";
 import { suppressionThreshold, type SuppressionCache } from "./complaints.js";
 import { invalidArgument } from "./errors.js";
+import {
+  checkEnum,
+  checkLength,
+  checkList,
+  checkNotFuture,
+  checkTimestamp,
+  MAX_ID_LENGTH,
+  MAX_TEXT_LENGTH,
+} from "./fields.js";
 import type { PolicyHolder } from "./policy-holder.js";
 
 /** What the calls other than Screen need. */
@@ -30,8 +43,10 @@ export interface RecordDeps {
   readonly clock?: () => number;
 }
 
+/** A non-empty id of bounded length. */
 function required(value: string, field: string): string {
   if (value === "") throw invalidArgument(field, "required");
+  checkLength(value, MAX_ID_LENGTH, field);
   return value;
 }
 
@@ -44,13 +59,17 @@ export async function recordDelivery(
   const userId = required(request.userId, "userId");
   const candidate = request.candidate;
   const itemId = required(candidate?.id ?? "", "candidate.id");
+  checkEnum(request.ageBand, AgeBand, "ageBand");
   const minor = request.ageBand === AgeBand.MINOR;
   const kind = candidate?.kind ?? CandidateKind.UNSPECIFIED;
+  checkEnum(kind, CandidateKind, "candidate.kind");
+  checkList(candidate?.topics ?? [], MAX_ID_LENGTH, "candidate.topics");
+  checkList(candidate?.labels ?? [], MAX_ID_LENGTH, "candidate.labels");
   const recorded = await deps.store.recordDelivery(userId, {
     deliveryId,
     record: {
       itemId,
-      atMs: timeOf(deps, request.deliveredAt),
+      atMs: reportedTime(deps, request.deliveredAt, "deliveredAt"),
       // A minor's record holds counts and times, not topics (Art. 5(7)).
       topics: minor ? [] : [...(candidate?.topics ?? [])],
       classes: minor ? [] : [...(candidate?.labels ?? [])],
@@ -77,13 +96,18 @@ export async function recordFeedback(
   const feedbackId = required(request.feedbackId, "feedbackId");
   const userId = required(request.userId, "userId");
   const itemId = required(request.candidateId, "candidateId");
+  if (request.event === FeedbackEvent.UNSPECIFIED) {
+    throw invalidArgument("event", "required");
+  }
   const event = FEEDBACK_EVENTS[request.event];
-  if (event === undefined) throw invalidArgument("event", "required");
+  if (event === undefined) {
+    throw invalidArgument("event", `unknown value ${request.event}`);
+  }
   const recorded = await deps.store.recordFeedback(userId, {
     feedbackId,
     itemId,
     event,
-    atMs: timeOf(deps, request.at),
+    atMs: reportedTime(deps, request.at, "at"),
   });
   return create(RecordFeedbackResponseSchema, { recorded });
 }
@@ -102,8 +126,8 @@ export async function reportComplaint(
     itemId,
     providerId: required(request.providerId, "providerId"),
     reporter: required(request.reporter, "reporter"),
-    reason: request.reason,
-    details: request.details,
+    reason: bounded(request.reason, MAX_ID_LENGTH, "reason"),
+    details: bounded(request.details, MAX_TEXT_LENGTH, "details"),
     atMs: (deps.clock ?? Date.now)(),
   });
   deps.suppression?.noteComplaint(itemId, result.complaints);
@@ -125,7 +149,9 @@ export function getPolicy(deps: RecordDeps, request: GetPolicyRequest) {
   const policy = deps.policies.current();
   return create(GetPolicyResponseSchema, {
     policyVersion: policy.version,
-    surface: request.surface,
+    // The surface whose rules are described: an unknown name gets the
+    // base rules, and the answer says so by naming no surface.
+    surface: policy.surfaces.has(request.surface) ? request.surface : "",
     rules: surfaceRules(policy, request.surface).ruleInfos.map(ruleInfoMessage),
     loadedAt: timestampFromMs(policy.loadedAtMs),
   });
@@ -140,9 +166,24 @@ function ruleInfoMessage(info: RuleInfo) {
   });
 }
 
-function timeOf(
+function bounded(value: string, max: number, field: string): string {
+  checkLength(value, max, field);
+  return value;
+}
+
+/**
+ * A time the sender reports: valid, and not ahead of this server by more
+ * than a clock skew; the server clock when unset.
+ */
+function reportedTime(
   deps: RecordDeps,
-  at: Parameters<typeof timestampDate>[0] | undefined,
-) {
-  return at ? timestampDate(at).getTime() : (deps.clock ?? Date.now)();
+  at: Timestamp | undefined,
+  field: string,
+): number {
+  const nowMs = (deps.clock ?? Date.now)();
+  if (at === undefined) return nowMs;
+  checkTimestamp(at, field);
+  const atMs = timestampDate(at).getTime();
+  checkNotFuture(atMs, nowMs, field);
+  return atMs;
 }

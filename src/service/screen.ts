@@ -145,6 +145,8 @@ async function commitAdmitted(
   if (result.accepted === verdict.admitted.length) {
     return { verdict, state: result.state, committed: true };
   }
+  // `committed` says something was recorded; a lost race may record none.
+  const committed = result.accepted > 0;
   const reason = raceReason(limits.owner);
   const lost: Removal[] = verdict.admitted
     .slice(result.accepted)
@@ -156,7 +158,7 @@ async function commitAdmitted(
       dropped: [...verdict.dropped, ...lost],
     },
     state: result.state,
-    committed: true,
+    committed,
   };
 }
 

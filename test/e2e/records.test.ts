@@ -144,6 +144,32 @@ describe("RecordDelivery and RecordFeedback", () => {
     ]);
   });
 
+  it("rejects a delivery dated in the future", async () => {
+    const error = await call(client, "recordDelivery", {
+      deliveryId: "d-future",
+      userId: "u-future",
+      candidate: candidate("a"),
+      deliveredAt: { seconds: BigInt(Date.parse("2100-01-01") / 1000) },
+    }).catch((e: grpc.ServiceError) => e);
+    expect(error).toMatchObject({
+      code: grpc.status.INVALID_ARGUMENT,
+      details: "deliveredAt: 2100-01-01T00:00:00.000Z is in the future",
+    });
+  });
+
+  it("rejects an unknown feedback event by its number", async () => {
+    const error = await call(client, "recordFeedback", {
+      feedbackId: "f-99",
+      userId: "u",
+      candidateId: "a",
+      event: 99,
+    }).catch((e: grpc.ServiceError) => e);
+    expect(error).toMatchObject({
+      code: grpc.status.INVALID_ARGUMENT,
+      details: "event: unknown value 99",
+    });
+  });
+
   it("rejects feedback without an event", async () => {
     const error = await call(client, "recordFeedback", {
       feedbackId: "f-x",

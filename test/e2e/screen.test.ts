@@ -3,7 +3,12 @@ import { loadSync } from "@grpc/proto-loader";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningPushguard } from "../../src/app.js";
-import type { ScreenResponse } from "../../src/gen/pushguard/v1/pushguard_pb.js";
+import type {
+  AgeBand,
+  CandidateKind,
+  ReviewStatus,
+  ScreenResponse,
+} from "../../src/gen/pushguard/v1/pushguard_pb.js";
 import { candidate, screenRequest } from "../helpers/requests.js";
 import {
   call,
@@ -115,6 +120,42 @@ describe("Screen rejects bad input and keeps serving", () => {
       },
       grpc.status.RESOURCE_EXHAUSTED,
       "candidates: 1001 exceeds the policy limit of 1000",
+    ],
+    // Proto3 lets any number through an enum; the rules switch on kinds,
+    // so an unknown one would skip the news, ad and bait rules.
+    [
+      "an unknown candidate kind",
+      { candidates: [candidate("a", { kind: 99 as CandidateKind })] },
+      grpc.status.INVALID_ARGUMENT,
+      "candidates[0].kind: unknown value 99",
+    ],
+    [
+      "an unknown age band",
+      { user: { id: "u", ageBand: 7 as AgeBand } },
+      grpc.status.INVALID_ARGUMENT,
+      "user.ageBand: unknown value 7",
+    ],
+    [
+      "an unknown review status",
+      {
+        candidates: [
+          candidate("a", { review: { status: 42 as ReviewStatus } }),
+        ],
+      },
+      grpc.status.INVALID_ARGUMENT,
+      "candidates[0].review.status: unknown value 42",
+    ],
+    [
+      "a decision time past year 9999",
+      { now: { seconds: 999_999_999_999_999n } },
+      grpc.status.INVALID_ARGUMENT,
+      "now: 999999999999999s 0ns is outside 1970-01-01..9999-12-31",
+    ],
+    [
+      "a title longer than any push",
+      { candidates: [candidate("a", { title: "长".repeat(2001) })] },
+      grpc.status.INVALID_ARGUMENT,
+      "candidates[0].title: length 2001 exceeds 2000",
     ],
   ];
 

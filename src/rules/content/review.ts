@@ -24,7 +24,9 @@ export const reviewApproved = defineRuleType({
     return itemRule(identity.id, identity.article, ({ candidate }) => {
       const status = candidate.review?.status ?? ReviewStatus.UNSPECIFIED;
       if (status !== ReviewStatus.APPROVED) {
-        const name = ReviewStatus[status].toLowerCase();
+        // Validation refuses unknown numbers; the fallback keeps a rule
+        // from throwing if one ever gets here.
+        const name = (ReviewStatus[status] ?? String(status)).toLowerCase();
         return reasonOf(
           identity,
           STATUS_CODES[status],
