@@ -4,7 +4,8 @@
  * the process's memory and event-loop delay read every interval: RSS from
  * /proc/<pid>/status, the heap and the event-loop delay percentiles from
  * prom-client's default metrics on /metrics (the delay histogram is reset
- * at each scrape, so each row is that interval's delay).
+ * at each scrape, so each row is that interval's delay), and the live heap
+ * after every full GC from V8's `--trace-gc`.
  */
 import type { LoadInterval, LoadResult } from "../load/loadgen.js";
 import type { BenchContext } from "../lib/context.js";
@@ -13,6 +14,7 @@ import { processCpuMs, processRssBytes } from "../lib/machine.js";
 import {
   runLoad,
   startPushguard,
+  type PushguardLaunch,
   type ServerProcess,
 } from "../lib/processes.js";
 
@@ -32,6 +34,8 @@ export interface SoakRow {
   readonly rssBytes: number;
   readonly heapUsedBytes: number;
   readonly heapTotalBytes: number;
+  /** Live heap after each full GC of the interval, MiB (V8's MB). */
+  readonly fullGcMiB: readonly number[];
   readonly lagP50S: number;
   readonly lagP99S: number;
   readonly lagMaxS: number;
@@ -58,7 +62,8 @@ export async function runSoak(
   capacity: number | undefined,
 ): Promise<SoakResult> {
   const file = await ctx.workloadFile(SOAK_SIZE, ctx.settings.soakUsers);
-  const server = await startPushguard(ctx.launch("pushguard-memory"));
+  const gc = new FullGcWatch();
+  const server = await startPushguard(gc.launch(ctx));
   ctx.servers.set(server.pid, "case 4, soak, in-memory store");
   try {
     const measured = capacity ?? (await measureCapacity(ctx, server, file));
@@ -77,7 +82,7 @@ export async function runSoak(
     const cpu = cpuMeter(ctx, server.pid);
     const total = await runLoad(options, (line) => {
       const cpuMs = cpu();
-      const row = scrape(server, line, cpuMs);
+      const row = scrape(server, line, cpuMs, gc.take());
       scrapes.push(row.then((done) => void rows.push(done)));
     });
     await Promise.all(scrapes);
@@ -114,10 +119,41 @@ function cpuMeter(ctx: BenchContext, pid: number): () => number {
   };
 }
 
+/**
+ * The live heap after each full GC, from V8's `--trace-gc` lines on the
+ * server's stdout (`Mark-Compact 98.3 (120.4) -> 45.6 (110.2) MB`): the
+ * heap's lower envelope, the figure a leak moves. Heap used sampled every
+ * 10 s swings with the garbage not yet collected.
+ */
+class FullGcWatch {
+  private afterMiB: number[] = [];
+
+  launch(ctx: BenchContext): PushguardLaunch {
+    return {
+      ...ctx.launch("pushguard-memory"),
+      nodeArgs: ["--trace-gc"],
+      onStdoutLine: (line) => this.seen(line),
+    };
+  }
+
+  /** Full GCs since the last call: the live heap after each, MiB. */
+  take(): number[] {
+    const taken = this.afterMiB;
+    this.afterMiB = [];
+    return taken;
+  }
+
+  private seen(line: string): void {
+    const match = /Mark-Compact[^>]*-> ([\d.]+) \(/.exec(line);
+    if (match?.[1]) this.afterMiB.push(Number(match[1]));
+  }
+}
+
 async function scrape(
   server: ServerProcess,
   line: LoadInterval,
   cpuMs: number,
+  fullGcMiB: number[],
 ): Promise<SoakRow> {
   const rssBytes = processRssBytes(server.pid);
   const load = os.loadavg()[0] ?? Number.NaN;
@@ -127,6 +163,7 @@ async function scrape(
   return {
     ...line,
     cpuUsPerCall: (cpuMs * 1000) / Math.max(1, line.calls),
+    fullGcMiB,
     load,
     rssBytes,
     heapUsedBytes: sample(text, "nodejs_heap_size_used_bytes"),

@@ -32,8 +32,12 @@ export interface PushguardLaunch {
   readonly fromSource: boolean;
   /** Write a V8 CPU profile of the server into this folder at stop. */
   readonly cpuProfDir?: string;
-  /** Extra PUSHGUARD_* settings. */
+  /** Extra environment: PUSHGUARD_* settings, NODE_OPTIONS. */
   readonly env?: Readonly<Record<string, string>>;
+  /** Node flags before the entry point (`--trace-gc`). */
+  readonly nodeArgs?: readonly string[];
+  /** Sees every line the server writes to stdout (e.g. --trace-gc). */
+  readonly onStdoutLine?: (line: string) => void;
 }
 
 /** A free TCP port on 127.0.0.1 (closed again before it is used). */
@@ -60,7 +64,8 @@ export async function startPushguard(
   const entry = launch.fromSource
     ? ["--import", "tsx", "src/cli/main.ts"]
     : ["dist/src/cli/main.js"];
-  const child = spawn(process.execPath, [...profile, ...entry, "serve"], {
+  const node = [...(launch.nodeArgs ?? []), ...profile];
+  const child = spawn(process.execPath, [...node, ...entry, "serve"], {
     cwd: repoRoot,
     env: {
       ...process.env,
@@ -77,6 +82,7 @@ export async function startPushguard(
     stdio: ["ignore", "pipe", "pipe"],
   });
   const output = tail(child);
+  if (launch.onStdoutLine) eachLine(child, launch.onStdoutLine);
   await waitReady(child, httpPort, output);
   return {
     name: launch.name,
@@ -159,7 +165,14 @@ function tail(child: ChildProcess): () => string {
   return () => text;
 }
 
+/** JSON lines only: what the load generator and echo server print. */
 function onLines(child: ChildProcess, handle: (line: string) => void) {
+  eachLine(child, (line) => {
+    if (line.startsWith("{")) handle(line);
+  });
+}
+
+function eachLine(child: ChildProcess, handle: (line: string) => void) {
   let pending = "";
   child.stdout?.on("data", (chunk: Buffer) => {
     pending += chunk.toString("utf8");
@@ -167,7 +180,7 @@ function onLines(child: ChildProcess, handle: (line: string) => void) {
     while (at >= 0) {
       const line = pending.slice(0, at).trim();
       pending = pending.slice(at + 1);
-      if (line.startsWith("{")) handle(line);
+      handle(line);
       at = pending.indexOf("\n");
     }
   });

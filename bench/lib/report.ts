@@ -239,8 +239,10 @@ export function soakSection(soak: SoakResult): string[] {
     "Loop delay is prom-client's `nodejs_eventloop_lag_*` for the interval minus its 10 ms sampling period " +
       "(an idle loop reads about 10 ms), so 0 means no delay.",
     "",
-    "| t s | calls/s | p50 ms | p99 ms | admitting | server CPU µs/call | RSS MiB | heap used MiB | heap total MiB | loop delay p50 ms | p99 ms | max ms | errors | skipped | load 1 min |",
-    "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    "Live heap after full GC: V8's `--trace-gc` Mark-Compact lines of the interval (MB after), the figure a leak moves.",
+    "",
+    "| t s | calls/s | p50 ms | p99 ms | admitting | server CPU µs/call | RSS MiB | heap used MiB | heap total MiB | live heap after full GC MiB | loop delay p50 ms | p99 ms | max ms | errors | skipped | load 1 min |",
+    "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ...soak.rows.map((row, i) => soakRow(row, soak.rows[i - 1])),
     "",
     ...soakVerdict(soak.rows),
@@ -258,6 +260,7 @@ function soakRow(row: SoakRow, previous: SoakRow | undefined): string {
     mib(row.rssBytes),
     mib(row.heapUsedBytes),
     mib(row.heapTotalBytes),
+    row.fullGcMiB.map((m) => fixed(m, 1)).join(", "),
     loopDelay(row.lagP50S),
     loopDelay(row.lagP99S),
     loopDelay(row.lagMaxS),
@@ -275,24 +278,45 @@ function loopDelay(seconds: number): string {
 }
 
 /**
- * Flat memory: RSS and heap at the end against the end of the first third
- * (state and JIT warm-up settle in the first third).
+ * Flat memory, judged once the state is at its bound (the first row where
+ * no sampled Screen admits; the first third when none): the live heap
+ * after each full GC from then on, and RSS in the two halves of that span.
  */
 function soakVerdict(rows: readonly SoakRow[]): string[] {
-  const third = rows[Math.floor(rows.length / 3)];
-  const last = rows.at(-1);
-  if (!third || !last || third === last) return [];
-  const rss = last.rssBytes - third.rssBytes;
-  const heap = last.heapUsedBytes - third.heapUsedBytes;
+  const bound = rows.findIndex((row) => row.admittingShare === 0);
+  const steady = rows.slice(bound >= 0 ? bound : Math.floor(rows.length / 3));
+  const first = steady[0];
+  if (first === undefined || steady.length < 2) return [];
+  const why =
+    bound >= 0
+      ? "state at its bound, no Screen admits"
+      : "after the first third";
+  const half = Math.ceil(steady.length / 2);
+  const rss = (part: readonly SoakRow[]) =>
+    spread(part.map((r) => r.rssBytes / 2 ** 20));
+  const gcs = steady.flatMap((row) => row.fullGcMiB);
+  const live =
+    gcs.length === 0
+      ? "no full GC ran"
+      : `${gcs.length} full GCs, live heap after them ${fixed(gcs[0] ?? 0, 1)} MiB ` +
+        `first and ${fixed(gcs.at(-1) ?? 0, 1)} MiB last (${range(gcs)})`;
   return [
-    `From t = ${third.atS} s to t = ${last.atS} s: RSS ${sign(rss)}${mib(rss)} MiB ` +
-      `(${fixed((100 * rss) / third.rssBytes, 1)}%), heap used ${sign(heap)}${mib(heap)} MiB.`,
+    `From t = ${first.atS} s (${why}) to the end: ${live}; RSS ${rss(steady.slice(0, half))} ` +
+      `in the first half of that span, ${rss(steady.slice(half))} in the second.`,
     "",
   ];
 }
 
-function sign(n: number): string {
-  return n >= 0 ? "+" : "";
+/** `median m MiB (a–b)`. */
+function spread(values: readonly number[]): string {
+  const sorted = [...values].sort((a, b) => a - b);
+  const median = sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
+  return `median ${fixed(median, 1)} MiB (${range(values)})`;
+}
+
+/** `a–b MiB`: the smallest and largest value. */
+function range(values: readonly number[]): string {
+  return `${fixed(Math.min(...values), 1)}–${fixed(Math.max(...values), 1)} MiB`;
 }
 
 /** Section 5. */
