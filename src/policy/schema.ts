@@ -8,10 +8,26 @@ import { z } from "zod";
  * `rules/registry.ts`), so this file only knows the envelope of a rule.
  */
 
+/**
+ * Every citation the regulation allows: Articles 1 to 10, and the nine
+ * numbered items of Article 5, which hold the push requirements. A reason
+ * must cite a clause that exists, so `Art. 55(8)` or `Art. 5(10)` is an
+ * error, not a typo that reaches a regulator.
+ */
+export const ARTICLES: ReadonlySet<string> = new Set([
+  ...Array.from({ length: 10 }, (_, i) => `Art. ${i + 1}`),
+  ...Array.from({ length: 9 }, (_, i) => `Art. 5(${i + 1})`),
+]);
+
 /** `Art. 5(4)`, `Art. 6`: the article a rule implements. */
 export const articleSchema = z
   .string()
-  .regex(/^Art\. \d+(\(\d+\))?$/, "article must look like Art. 5(4) or Art. 6");
+  .regex(/^Art\. \d+(\(\d+\))?$/, "article must look like Art. 5(4) or Art. 6")
+  .refine((article) => ARTICLES.has(article), {
+    message:
+      "no such article in the regulation (Art. 1 to Art. 10, " +
+      "items Art. 5(1) to Art. 5(9))",
+  });
 
 export const ruleModeSchema = z.enum(["enforce", "shadow", "off"]);
 

@@ -21,6 +21,10 @@ const BROKEN: [string, string][] = [
     // The list grows with every rule type, so it is read from the registry.
     `4:11: rules[0].type: unknown rule type frequncy-cap (known: ${KNOWN})`,
   ],
+  [
+    "unknown-article.yaml",
+    '5:14: rules[0].article: no such article in the regulation (Art. 1 to Art. 10, items Art. 5(1) to Art. 5(9)) (got "Art. 5(10)")',
+  ],
   ["duplicate-rule-id.yaml", "6:9: rules[1].id: duplicate rule id slots"],
   [
     "bad-param-value.yaml",
