@@ -22,7 +22,10 @@ export const ARTICLES: ReadonlySet<string> = new Set([
 /** `Art. 5(4)`, `Art. 6`: the article a rule implements. */
 export const articleSchema = z
   .string()
-  .regex(/^Art\. \d+(\(\d+\))?$/, "article must look like Art. 5(4) or Art. 6")
+  .regex(/^Art\. \d+(\(\d+\))?$/, {
+    message: "article must look like Art. 5(4) or Art. 6",
+    abort: true,
+  })
   .refine((article) => ARTICLES.has(article), {
     message:
       "no such article in the regulation (Art. 1 to Art. 10, " +
