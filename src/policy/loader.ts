@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
+import { recordDataFiles } from "../labels/data-file.js";
 import path from "node:path";
 import { combineDerivers, topicLabelDeriver } from "../labels/derive.js";
 import { compileWordLabels } from "../labels/from-words.js";
@@ -37,6 +38,23 @@ export async function loadPolicy(file: string): Promise<Policy> {
  * `extends`. Every surface's rule list is built here, once.
  */
 export function compilePolicy(file: string, source: string): Policy {
+  const { result, reads } = recordDataFiles(() => buildPolicy(file, source));
+  const { layered, policy } = result;
+  const sources = [
+    ...layered.files.map((parsed) => parsed.source),
+    ...reads.map((read) => `${read.file}\0${read.text}`),
+  ];
+  return {
+    ...policy,
+    version: `${policy.name}@${contentHash(sources)}`,
+    files: [
+      ...layered.files.map((parsed) => parsed.file),
+      ...new Set(reads.map((read) => read.file)),
+    ],
+  };
+}
+
+function buildPolicy(file: string, source: string) {
   const layered = layerPolicy(file, source);
   const policy = mergedPolicy(layered);
   const problems: PolicyProblem[] = [];
@@ -50,11 +68,11 @@ export function compilePolicy(file: string, source: string): Policy {
   problems.push(...words.problems);
   if (problems.length > 0) throw new PolicyError(problems);
   const baseRules = surfaceOf("", policy.defaults.slots, base, policy);
-  return {
+  const built: Policy = {
     name: policy.name,
-    version: `${policy.name}@${contentHash(layered)}`,
+    version: "",
     path: file,
-    files: layered.files.map((parsed) => parsed.file),
+    files: [],
     loadedAtMs: Date.now(),
     defaults: policy.defaults,
     labels: combineDerivers([
@@ -66,6 +84,7 @@ export function compilePolicy(file: string, source: string): Policy {
     ruleInfos: baseRules.ruleInfos,
     surfaces,
   };
+  return { layered, policy: built };
 }
 
 /** The merged files checked as one policy; only `rules` can fail here. */
@@ -215,14 +234,15 @@ function ruleInfo(built: BuiltRule, policy: PolicyFile): RuleInfo {
 }
 
 /**
- * The first 12 hex digits of the SHA-256 of the file, or of every file of
- * an `extends` chain (a change to a parent changes the version too).
+ * The first 12 hex digits of the SHA-256 of every file of an `extends`
+ * chain and every data file the rules read (word lists, domain lists, the
+ * CAC list): a change to any of them is a new policy version.
  */
-function contentHash(layered: LayeredPolicy): string {
+function contentHash(sources: readonly string[]): string {
   const hash = createHash("sha256");
-  layered.files.forEach((parsed, index) => {
+  sources.forEach((source, index) => {
     if (index > 0) hash.update("\0");
-    hash.update(parsed.source);
+    hash.update(source);
   });
   return hash.digest("hex").slice(0, 12);
 }

@@ -1,3 +1,5 @@
+import { appendFile, cp, mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { PolicyError } from "../../src/policy/errors.js";
@@ -63,5 +65,20 @@ describe("the default policy", () => {
     for (const info of policy.ruleInfos) {
       expect(info.article).toMatch(/^Art\. \d+(\(\d+\))?$/);
     }
+  });
+});
+
+describe("the policy version", () => {
+  it("changes when a data file the rules read changes", async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), "pushguard-version-"));
+    await cp(path.join(repoRoot, "policies"), dir, { recursive: true });
+    const file = path.join(dir, "default.yaml");
+    const before = await loadPolicy(file);
+    const list = path.join(dir, "data/wordlists/gossip.txt");
+    await appendFile(list, "\n某某新恋情\n");
+    const after = await loadPolicy(file);
+    await rm(dir, { recursive: true, force: true });
+    expect(after.version).not.toBe(before.version);
+    expect(after.files).toContain(list);
   });
 });
