@@ -120,8 +120,9 @@ export async function startPushguard(
 
 /**
  * The embedded store unless Redis is configured. A Redis that cannot be
- * reached at start stops the start: better no replica than one whose caps
- * silently do not hold.
+ * reached at start does not stop the start: the replica serves with the
+ * store unavailable (rules that need state fail open or closed as the
+ * policy says) and connects as soon as Redis answers.
  */
 async function openStore(settings: Settings, log: Logger, metrics: Metrics) {
   const clusterNodes = settings.redisClusterNodes;
@@ -139,6 +140,16 @@ async function openStore(settings: Settings, log: Logger, metrics: Metrics) {
     ...(settings.redisUrl === undefined ? {} : { url: settings.redisUrl }),
     clusterNodes,
     commandTimeoutMs: settings.redisCommandTimeoutMs,
+    // A Redis that is down at start is an outage like any other: serve
+    // with the documented fail-open/fail-closed outcomes, connect when it
+    // comes up, and never crash-loop the replicas.
+    requireReady: false,
+    onNotReadyAtStart: () =>
+      log.warn(
+        { redis: target },
+        "redis not reachable at start; serving " +
+          "with state unavailable until it connects",
+      ),
     circuit: {
       onStateChange: (state) => {
         metrics.setCircuitState(kind, state);

@@ -90,6 +90,14 @@ export interface RedisStoreOptions {
   readonly maxDeliveriesPerUser?: number;
   /** How long complaints are kept. Defaults to 30 days. */
   readonly complaintRetentionMs?: number;
+  /**
+   * False: when Redis is not ready within `connectTimeoutMs`, return the
+   * store anyway; it connects when Redis comes up and its calls fail fast
+   * with StoreUnavailableError until then. Defaults to true (reject).
+   */
+  readonly requireReady?: boolean;
+  /** Called when `requireReady` is false and Redis was not ready. */
+  readonly onNotReadyAtStart?: () => void;
   /** Time `createRedisStore` waits for the first connection. 5 s. */
   readonly connectTimeoutMs?: number;
   /** Longest wait between two reconnection attempts. Defaults to 1 s. */
@@ -145,7 +153,8 @@ export async function createRedisStore(
   client.on("error", (error: Error) => options.onConnectionError?.(error));
   defineScripts(client);
   const timeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
-  await waitReady(client, timeoutMs);
+  const ready = await waitReady(client, timeoutMs, options.requireReady);
+  if (!ready) options.onNotReadyAtStart?.();
   return new RedisStore(client, options);
 }
 
@@ -361,18 +370,27 @@ function defineScripts(client: Redis | Cluster): void {
   });
 }
 
-/** Resolves when the client is ready; disconnects it on timeout. */
-function waitReady(client: Redis | Cluster, timeoutMs: number): Promise<void> {
-  if (client.status === "ready") return Promise.resolve();
+/**
+ * Resolves true when the client is ready. On timeout, a required Redis
+ * disconnects and rejects; an optional one resolves false and keeps
+ * reconnecting in the background, its calls failing fast meanwhile.
+ */
+function waitReady(
+  client: Redis | Cluster,
+  timeoutMs: number,
+  required = true,
+): Promise<boolean> {
+  if (client.status === "ready") return Promise.resolve(true);
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
+      if (!required) return resolve(false);
       client.disconnect();
       const message = `redis not ready within ${timeoutMs} ms`;
       reject(new StoreUnavailableError(message));
     }, timeoutMs);
     client.once("ready", () => {
       clearTimeout(timer);
-      resolve();
+      resolve(true);
     });
   });
 }

@@ -81,3 +81,34 @@ describe("Redis outage under load", () => {
     expect(recovered?.admitted.map((a) => a.candidateId)).toEqual(["ok"]);
   });
 });
+
+describe("Redis down at start", () => {
+  it("serves with state unavailable, then connects when Redis comes up", async () => {
+    const later = await startRedisServer();
+    await later.stop();
+    const app = await startTestServer({ PUSHGUARD_REDIS_URL: later.url });
+    const c = pushguardClient(app.grpcPort);
+    const screen = () =>
+      call<ScreenResponse>(
+        c,
+        "screen",
+        screenRequest({
+          user: { id: "u-start" },
+          commit: true,
+          candidates: [candidate("ok")],
+        }),
+      );
+    const down = await screen();
+    expect(down.dropped[0]?.reasons[0]?.code).toBe("state.unavailable");
+    await later.restart();
+    let up: ScreenResponse | undefined;
+    for (let attempt = 0; attempt < 50 && !up?.committed; attempt++) {
+      up = await screen();
+      if (!up.committed) await new Promise((r) => setTimeout(r, 100));
+    }
+    c.close();
+    await app.stop();
+    await later.kill();
+    expect(up?.admitted.map((a) => a.candidateId)).toEqual(["ok"]);
+  });
+});

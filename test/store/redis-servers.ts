@@ -21,6 +21,8 @@ export interface RedisServer {
   cli(...args: string[]): Promise<string>;
   /** Freezes the process (SIGSTOP): connections stay open, nothing answers. */
   pause(): void;
+  /** Stops the process; `restart` brings it back on the same port. */
+  stop(): Promise<void>;
   /** Kills the process and waits until it is gone. */
   kill(): Promise<void>;
   /** Starts the server again on the same port, empty. */
@@ -73,6 +75,7 @@ async function launch(port: number, extra: string[]): Promise<RedisServer> {
     url: `redis://127.0.0.1:${port}`,
     cli,
     pause: () => child.kill("SIGSTOP"),
+    stop: () => stopProcess(child),
     kill: async () => {
       await stopProcess(child);
       await rm(dir, { recursive: true, force: true });
