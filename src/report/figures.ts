@@ -50,13 +50,15 @@ export function removalsTable(report: ReplayReport, shadow = false): Table {
       pick(run).find((r) => r.ruleId === ruleId),
     );
     const counts = found.map((r) => r?.count ?? 0);
-    const codes = found.find((r) => r !== undefined)?.codes ?? [];
+    // Each run's codes: a variant may keep a rule's total and change what
+    // it removes for (list.slots becoming cap.disaster_list).
+    const codes = [...new Set(found.map((r) => topCodes(r?.codes ?? [])))];
     return [
       ruleId,
       article,
       ...counts.map(String),
       ...delta(counts),
-      topCodes(codes),
+      codes.join(" → "),
     ];
   });
   const change = report.runs.length === 2 ? ["change"] : [];
