@@ -20,6 +20,7 @@ import {
   type ReportComplaintRequest,
 } from "../gen/pushguard/v1/pushguard_pb.js";
 import { surfaceRules, type RuleInfo } from "../policy/policy.js";
+import { complaintSubject } from "../store/complaint-id.js";
 import type { FeedbackEventName, StateStore } from "../store/store.js";
 import { suppressionThreshold, type SuppressionCache } from "./complaints.js";
 import { invalidArgument } from "./errors.js";
@@ -121,10 +122,14 @@ export async function reportComplaint(
   deps: RecordDeps,
   request: ReportComplaintRequest,
 ) {
-  const itemId = required(request.itemId, "itemId");
+  const providerId = required(request.providerId, "providerId");
+  const itemId = complaintSubject(
+    providerId,
+    required(request.itemId, "itemId"),
+  );
   const result = await deps.store.addComplaint({
     itemId,
-    providerId: required(request.providerId, "providerId"),
+    providerId,
     reporter: required(request.reporter, "reporter"),
     reason: bounded(request.reason, MAX_ID_LENGTH, "reason"),
     details: bounded(request.details, MAX_TEXT_LENGTH, "details"),

@@ -10,3 +10,13 @@ export function complaintId(itemId: string, reporter: string): string {
   digest.update(itemId).update("\u0000").update(reporter);
   return `c-${digest.digest("hex").slice(0, 24)}`;
 }
+
+/**
+ * What a complaint is about: one provider's item. Item ids are the
+ * provider's own, so two providers may use the same id; complaints about
+ * one must never suppress the other's push. The provider id's length
+ * prefix keeps the key unambiguous whatever characters the ids hold.
+ */
+export function complaintSubject(providerId: string, itemId: string): string {
+  return `${providerId.length}:${providerId}:${itemId}`;
+}

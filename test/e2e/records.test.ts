@@ -68,6 +68,26 @@ describe("ReportComplaint (Art. 6)", () => {
     });
   });
 
+  it("does not suppress another provider's item with the same id", async () => {
+    for (let i = 0; i < 5; i++) {
+      await call(client, "reportComplaint", {
+        itemId: "shared-id",
+        providerId: "p-other",
+        reporter: `r-${i}`,
+        reason: "",
+        details: "",
+      });
+    }
+    const res = await call<ScreenResponse>(
+      client,
+      "screen",
+      screenRequest({
+        candidates: [candidate("shared-id")],
+      }),
+    );
+    expect(res.admitted.map((a) => a.candidateId)).toEqual(["shared-id"]);
+  });
+
   it("rejects a complaint without a reporter", async () => {
     const error = await call(client, "reportComplaint", {
       itemId: "x",

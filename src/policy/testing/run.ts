@@ -9,6 +9,7 @@ import { ServiceError } from "../../service/errors.js";
 import { PolicyHolder } from "../../service/policy-holder.js";
 import { screen } from "../../service/screen.js";
 import { MemoryStore } from "../../store/memory.js";
+import { complaintSubject } from "../../store/complaint-id.js";
 import type { StateStore } from "../../store/store.js";
 import { loadPolicy } from "../loader.js";
 import { surfaceRules, type Policy, type RuleInfo } from "../policy.js";
@@ -213,17 +214,26 @@ async function preload(
       atMs: Date.parse(feedback.at),
     });
   }
-  for (const complaint of state.complaints) await complain(store, complaint);
+  const provider = request.provider?.id ?? "";
+  for (const complaint of state.complaints) {
+    await complain(store, complaint, provider);
+  }
 }
 
+/**
+ * Records the complaints, about the request's provider's item unless the
+ * case names another provider.
+ */
 async function complain(
   store: StateStore,
   complaint: StatePreload["complaints"][number],
+  requestProvider: string,
 ): Promise<void> {
+  const providerId = complaint.providerId || requestProvider;
   for (let reporter = 0; reporter < complaint.reporters; reporter++) {
     await store.addComplaint({
-      itemId: complaint.itemId,
-      providerId: complaint.providerId,
+      itemId: complaintSubject(providerId, complaint.itemId),
+      providerId,
       reporter: `preload-reporter-${reporter}`,
       reason: "policy test preload",
       details: "",

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { itemRule, reasonOf, type Rule } from "../../pipeline/rule.js";
+import { complaintSubject } from "../../store/complaint-id.js";
 import { defineRuleType } from "../registry.js";
 
 /**
@@ -8,6 +9,8 @@ import { defineRuleType } from "../registry.js";
  * every user until its complaints expire from the store. The counts come
  * from the replica's cache of suppressed items, not from the user's state,
  * so the rule keeps working (on the last known set) when the store is down.
+ * Complaints count per provider and item: another provider's item with the
+ * same id is not suppressed.
  */
 export const complaintThreshold = defineRuleType({
   type: "complaint-threshold",
@@ -17,7 +20,9 @@ export const complaintThreshold = defineRuleType({
   }),
   create(identity, params): Rule {
     const rule = itemRule(identity.id, identity.article, (item, ctx) => {
-      const count = ctx.complaints.get(item.candidate.id) ?? 0;
+      const provider = ctx.request.provider?.id ?? "";
+      const subject = complaintSubject(provider, item.candidate.id);
+      const count = ctx.complaints.get(subject) ?? 0;
       if (count < params.threshold) return undefined;
       return reasonOf(
         identity,

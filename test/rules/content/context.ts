@@ -2,6 +2,7 @@ import type { MessageInitShape } from "@bufbuild/protobuf";
 import { timestampFromMs } from "@bufbuild/protobuf/wkt";
 import { readFileSync } from "node:fs";
 import path from "node:path";
+import { complaintSubject } from "../../../src/store/complaint-id.js";
 import {
   AgeBand,
   CandidateSchema,
@@ -66,8 +67,18 @@ export function decisionContext(init: ContextInit = {}): DecisionContext {
       unsubscribed: false,
     },
     stateAvailable: true,
-    complaints: init.complaints ?? new Map(),
+    complaints: bySubject(request.provider?.id ?? "", init.complaints),
   };
+}
+
+/** The cache keys complaints by provider and item, as the service does. */
+function bySubject(
+  providerId: string,
+  counts: ReadonlyMap<string, number> = new Map(),
+): Map<string, number> {
+  return new Map(
+    [...counts].map(([itemId, n]) => [complaintSubject(providerId, itemId), n]),
+  );
 }
 
 /** A push recorded `hoursAgo` before {@link NOW} with these topics. */
