@@ -27,7 +27,7 @@ export function grpcServiceDefinition(
       requestStream: false,
       responseStream: false,
       requestSerialize: serializer(method.input),
-      requestDeserialize: deserializer(method.input),
+      requestDeserialize: requestDeserializer(method.input),
       responseSerialize: serializer(method.output),
       responseDeserialize: deserializer(method.output),
       originalName: method.localName,
@@ -60,4 +60,26 @@ function deserializer(schema: DescMessage) {
       schema,
       new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength),
     );
+}
+
+/**
+ * A request that arrived but does not decode (bad UTF-8 in a string, a
+ * truncated field). grpc-js answers a throwing deserializer with INTERNAL;
+ * the bytes are the caller's mistake, so the server hands this marker to
+ * the handler instead, which answers INVALID_ARGUMENT (see `unary`).
+ */
+export class UndecodableRequest {
+  constructor(readonly reason: string) {}
+}
+
+function requestDeserializer(schema: DescMessage) {
+  const decode = deserializer(schema);
+  return (bytes: Buffer): Message => {
+    try {
+      return decode(bytes);
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      return new UndecodableRequest(reason) as unknown as Message;
+    }
+  };
 }

@@ -3,6 +3,7 @@ import type { Message } from "@bufbuild/protobuf";
 import type { Logger } from "../log/logger.js";
 import type { Metrics } from "../metrics/metrics.js";
 import { ServiceError } from "../service/errors.js";
+import { UndecodableRequest } from "./service-definition.js";
 
 type Handler<Req, Res> = (request: Req) => Promise<Res> | Res;
 
@@ -19,7 +20,7 @@ export function unary<Req extends Message, Res extends Message>(
   return (call, callback) => {
     const stop = deps.metrics.rpcDuration.startTimer({ method });
     Promise.resolve()
-      .then(() => handler(call.request))
+      .then(() => handler(decoded(call.request)))
       .then(
         (response) => {
           finish(deps.log, method, grpc.status.OK, stop);
@@ -32,6 +33,17 @@ export function unary<Req extends Message, Res extends Message>(
         },
       );
   };
+}
+
+/** The request, or INVALID_ARGUMENT when its bytes did not decode. */
+function decoded<Req>(request: Req): Req {
+  const raw: unknown = request;
+  if (!(raw instanceof UndecodableRequest)) return request;
+  const reason = raw.reason.charAt(0).toLowerCase() + raw.reason.slice(1);
+  throw new ServiceError(
+    grpc.status.INVALID_ARGUMENT,
+    `request: cannot decode: ${reason}`,
+  );
 }
 
 /**

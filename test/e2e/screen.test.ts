@@ -222,3 +222,36 @@ describe("Screen through a client that loads only the .proto files", () => {
     );
   });
 });
+
+describe("Screen with bytes that do not decode", () => {
+  it("answers INVALID_ARGUMENT for bad UTF-8 and keeps serving", async () => {
+    const raw = new grpc.Client(
+      `127.0.0.1:${running.grpcPort}`,
+      grpc.credentials.createInsecure(),
+    );
+    // Field 1 (requestId), 3 bytes: a UTF-16 surrogate encoded as UTF-8,
+    // which no valid UTF-8 string holds.
+    const bytes = Buffer.from([0x0a, 3, 0xed, 0xa0, 0x80]);
+    const error = await new Promise<grpc.ServiceError>((resolve) => {
+      raw.makeUnaryRequest(
+        "/pushguard.v1.PushGuard/Screen",
+        (b: Buffer) => b,
+        (b: Buffer) => b,
+        bytes,
+        (e) => resolve(e as grpc.ServiceError),
+      );
+    });
+    raw.close();
+    expect(error).toMatchObject({
+      code: grpc.status.INVALID_ARGUMENT,
+      details:
+        "request: cannot decode: the encoded data was not valid for encoding utf-8",
+    });
+    const ok = await call<ScreenResponse>(
+      client,
+      "screen",
+      screenRequest({ candidates: [candidate("x")] }),
+    );
+    expect(ok.admitted).toHaveLength(1);
+  });
+});
