@@ -89,9 +89,9 @@ function topicsChart(report: ReplayReport): ChartSpec {
   return bar("topics", "Topic distribution (% of items)", topics, datasets);
 }
 
-function diversityChart(report: ReplayReport): ChartSpec {
-  const labels = ["mean intra-list diversity", "topic coverage"];
-  const all = [
+/** The ranker's own top k, then each policy run: one series per bar group. */
+function measureSeries(report: ReplayReport) {
+  return [
     { name: "ranker top-k", m: report.before, colour: 0 },
     ...report.runs.map((run, i) => ({
       name: runLabels(report)[i] ?? run.version,
@@ -99,6 +99,11 @@ function diversityChart(report: ReplayReport): ChartSpec {
       colour: i + 1,
     })),
   ];
+}
+
+function diversityChart(report: ReplayReport): ChartSpec {
+  const labels = ["mean intra-list diversity", "topic coverage"];
+  const all = measureSeries(report);
   const datasets = all.map(({ name, m, colour }) =>
     dataset(
       name,
@@ -112,14 +117,7 @@ function diversityChart(report: ReplayReport): ChartSpec {
 }
 
 function cappedChart(report: ReplayReport): ChartSpec {
-  const all = [
-    { name: "ranker top-k", m: report.before, colour: 0 },
-    ...report.runs.map((run, i) => ({
-      name: runLabels(report)[i] ?? run.version,
-      m: run.measures,
-      colour: i + 1,
-    })),
-  ];
+  const all = measureSeries(report);
   const datasets = all.map(({ name, m, colour }) =>
     dataset(
       name,

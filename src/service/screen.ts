@@ -20,7 +20,11 @@ import {
   type Verdict,
 } from "../pipeline/pipeline.js";
 import type { Reason } from "../pipeline/reason.js";
-import type { DecisionContext, Removal } from "../pipeline/rule.js";
+import {
+  reasonOf,
+  type DecisionContext,
+  type Removal,
+} from "../pipeline/rule.js";
 import { surfaceRules, type Policy } from "../policy/policy.js";
 import { windowUsage } from "../rules/user/frequency-cap.js";
 import { StoreUnavailableError } from "../store/errors.js";
@@ -68,10 +72,11 @@ export async function screen(
 ): Promise<ScreenResponse> {
   const policy = deps.policies.current();
   validateScreenRequest(request, policy);
-  const ctx = await decisionContext(deps, policy, request);
+  const surface = surfaceRules(policy, request.surface);
+  const ctx = await decisionContext(deps, policy, request, surface.slots);
   const items = toItems(request.candidates);
   for (const item of items) policy.labels.derive(item);
-  const { rules } = surfaceRules(policy, request.surface);
+  const { rules } = surface;
   let verdict = runPipeline(rules, items, ctx);
   let committed = false;
   let state = ctx.state;
@@ -98,6 +103,7 @@ async function decisionContext(
   deps: ScreenDeps,
   policy: Policy,
   request: ScreenRequest,
+  surfaceSlots: number,
 ): Promise<DecisionContext> {
   const userId = request.user?.id ?? "";
   const nowMs = request.now
@@ -111,7 +117,7 @@ async function decisionContext(
     minor: request.user?.ageBand === AgeBand.MINOR,
     timeZone: request.user?.timeZone || policy.defaults.timeZone,
     nowMs,
-    slots: request.slots || surfaceRules(policy, request.surface).slots,
+    slots: request.slots || surfaceSlots,
     state: read.state,
     stateAvailable: read.available,
     complaints: read.complaints,
@@ -147,7 +153,11 @@ async function commitAdmitted(
   }
   // `committed` says something was recorded; a lost race may record none.
   const committed = result.accepted > 0;
-  const reason = raceReason(limits.owner);
+  const reason = commitReason(
+    limits.owner,
+    "cap.concurrent_commit",
+    "a concurrent push used the remaining budget before commit",
+  );
   const lost: Removal[] = verdict.admitted
     .slice(result.accepted)
     .map((item) => ({ item, reason }));
@@ -176,12 +186,11 @@ function uncommitted(
   if (limits.owner?.onStateUnavailable === "fail-open") {
     return { ...base, verdict };
   }
-  const reason: Reason = {
-    ruleId: limits.owner?.rule.id ?? "commit",
-    code: "state.unavailable",
-    article: limits.owner?.rule.article ?? "Art. 5(6)",
-    message: "the push could not be recorded; the cap fails closed",
-  };
+  const reason = commitReason(
+    limits.owner,
+    "state.unavailable",
+    "the push could not be recorded; the cap fails closed",
+  );
   const lost = verdict.admitted.map((item) => ({ item, reason }));
   return {
     ...base,
@@ -193,13 +202,18 @@ function uncommitted(
   };
 }
 
-function raceReason(owner: PlacedRule | undefined): Reason {
-  return {
-    ruleId: owner?.rule.id ?? "commit",
-    code: "cap.concurrent_commit",
-    article: owner?.rule.article ?? "Art. 5(6)",
-    message: "a concurrent push used the remaining budget before commit",
-  };
+/**
+ * A removal at commit, named after the rule that owns the caps. Without an
+ * owner no cap binds, so nothing can be lost; the fallback is Art. 5(6),
+ * the article of push frequency, so a reason never lacks its article.
+ */
+function commitReason(
+  owner: PlacedRule | undefined,
+  code: string,
+  message: string,
+): Reason {
+  const rule = owner?.rule ?? { id: "commit", article: "Art. 5(6)" };
+  return reasonOf(rule, code, message);
 }
 
 /** A minor's record holds counts and times only (Art. 5(7)). */

@@ -20,9 +20,9 @@ import { runPipeline } from "../../../src/pipeline/pipeline.js";
 import type { DecisionContext, Rule } from "../../../src/pipeline/rule.js";
 import { loadPolicy } from "../../../src/policy/loader.js";
 import type { Policy } from "../../../src/policy/policy.js";
-import { RULE_TYPES } from "../../../src/rules/index.js";
 import type { DeliveryRecord } from "../../../src/store/store.js";
 import { candidate, screenRequest } from "../../helpers/requests.js";
+import { buildRuleIn } from "../../helpers/rules.js";
 import { repoRoot, sharedData } from "../../helpers/server.js";
 
 type CandidateInit = MessageInitShape<typeof CandidateSchema>;
@@ -99,11 +99,7 @@ export function buildRule(
   article: string,
   id = type,
 ): Rule {
-  const ruleType = RULE_TYPES.get(type);
-  if (ruleType === undefined) throw new Error(`no rule type ${type}`);
-  const parsed = ruleType.params.parse(params);
-  const ctx = { policyDir: policiesDir, policy: {} as never };
-  return ruleType.create({ id, article }, parsed, ctx);
+  return buildRuleIn(policiesDir, type, params, { id, article });
 }
 
 /** What one rule did: kept ids, and removed ids with code and message. */

@@ -8,9 +8,9 @@ import {
 } from "../../../src/gen/pushguard/v1/pushguard_pb.js";
 import { toItems, type Item } from "../../../src/pipeline/item.js";
 import type { DecisionContext, Rule } from "../../../src/pipeline/rule.js";
-import { RULE_TYPES } from "../../../src/rules/index.js";
 import type { DeliveryRecord, UserState } from "../../../src/store/store.js";
 import { candidate, screenRequest } from "../../helpers/requests.js";
+import { buildRuleIn } from "../../helpers/rules.js";
 import { repoRoot } from "../../helpers/server.js";
 
 /** Milliseconds of an ISO time, so that tables read as clock times. */
@@ -89,11 +89,7 @@ export function buildRule(
   id = type,
   article = "Art. 5(6)",
 ): Rule {
-  const ruleType = RULE_TYPES.get(type);
-  if (ruleType === undefined) throw new Error(`no rule type ${type}`);
-  const parsed = ruleType.params.parse(params);
-  const ctx = { policyDir: repoRoot, policy: {} as never };
-  return ruleType.create({ id, article }, parsed, ctx);
+  return buildRuleIn(repoRoot, type, params, { id, article });
 }
 
 /** What a rule did, as ids and reasons, for exact table assertions. */
