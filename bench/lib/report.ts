@@ -395,6 +395,31 @@ export function hotpathSection(rows: readonly HotpathRow[]): string[] {
         `| ${r.size} | ${fixed(r.decodeUs)} | ${fixed(r.screenUs)} | ${fixed(r.encodeUs)} | ${fixed(r.decodeUs + r.screenUs + r.encodeUs)} | ${r.calls} |`,
     ),
     "",
+    ...hotpathPartsTable(rows),
+  ];
+}
+
+/**
+ * The decision by part: each rule's apply and the label derivation, µs per
+ * Screen, one column per list size; what is left of `screen` (validation,
+ * state read, commit, response) is the difference.
+ */
+function hotpathPartsTable(rows: readonly HotpathRow[]): string[] {
+  const keys = [...new Set(rows.flatMap((r) => Object.keys(r.parts)))];
+  if (keys.length === 0) return [];
+  const rest = (r: HotpathRow) =>
+    r.screenUs - Object.values(r.parts).reduce((a, b) => a + b, 0);
+  return [
+    "The decision by part, µs per Screen (timed in passes of their own):",
+    "",
+    `| part | ${rows.map((r) => `n = ${r.size}`).join(" | ")} |`,
+    `| --- | ${rows.map(() => "---:").join(" | ")} |`,
+    ...keys.map(
+      (key) =>
+        `| ${key} | ${rows.map((r) => fixed(r.parts[key] ?? 0)).join(" | ")} |`,
+    ),
+    `| everything else | ${rows.map((r) => fixed(rest(r))).join(" | ")} |`,
+    "",
   ];
 }
 
