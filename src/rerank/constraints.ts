@@ -104,51 +104,71 @@ function checkShare(name: string, share: number | undefined) {
   }
 }
 
-/** The items of a list reduced to small integer ids, built once. */
+/**
+ * The items of a list reduced to small integer ids. An item's topics and
+ * classes are read when a selection first asks about it: a Screen cuts
+ * ~100 candidates to a few slots and the limits see only the few the
+ * re-ranker proposes, so parsing every item's topic paths up front was
+ * most of the constraint's cost.
+ */
 class ListProfile {
-  /** Top-level topic ids of item j: topicIds[topicStart[j] ..]. */
-  readonly topicStart: Int32Array;
-  readonly topicIds: Int32Array;
-  readonly topicCount: number;
+  /** Top-level topic ids of each item, once built. */
+  readonly #topics: (Int32Array | undefined)[];
+  readonly #topicNames = new Map<string, number>();
+  readonly #topicOfPath = new Map<string, number>();
   /** Kind id of each item; kinds named in the limits come first. */
   readonly kind: Int32Array;
   readonly kinds: string[];
-  /** Capped classes of each item, bit c for `cappedClasses[c]`. */
-  readonly classMask: Int32Array;
+  /** Capped classes of each item, bit c for `cappedClasses[c]`; -1 unread. */
+  readonly #classMask: Int32Array;
   readonly cappedClasses: string[];
+  readonly #classIds: ReadonlyMap<string, number>;
 
-  constructor(items: readonly ConstrainedItem[], limits: ListLimits) {
-    const topics = topLevelTopics(items);
-    this.topicStart = topics.start;
-    this.topicIds = topics.ids;
-    this.topicCount = topics.count;
+  constructor(
+    private readonly items: readonly ConstrainedItem[],
+    limits: ListLimits,
+  ) {
+    this.#topics = new Array<Int32Array | undefined>(items.length);
     this.kinds = Object.keys(limits.kindShare ?? {});
     const kindIds = new Map(this.kinds.map((kind, id) => [kind, id]));
     this.kind = Int32Array.from(items, (i) => kindIds.get(i.kind) ?? -1);
     this.cappedClasses = cappedClasses(limits);
-    const classIds = new Map(this.cappedClasses.map((c, id) => [c, id]));
-    this.classMask = Int32Array.from(items, (i) => maskOf(i.classes, classIds));
+    this.#classIds = new Map(this.cappedClasses.map((c, id) => [c, id]));
+    this.#classMask = new Int32Array(items.length).fill(-1);
   }
-}
 
-/**
- * Top-level topics of every item, without repeats within an item, as one
- * flat list: each distinct path is parsed once, since lists repeat topics.
- */
-function topLevelTopics(items: readonly ConstrainedItem[]) {
-  const names = new Map<string, number>();
-  const byPath = new Map<string, number>();
-  const start = new Int32Array(items.length + 1);
-  const ids: number[] = [];
-  items.forEach((item, j) => {
-    for (const path of item.topics) {
-      let id = byPath.get(path);
-      if (id === undefined) byPath.set(path, (id = topLevelId(path, names)));
-      if (id >= 0 && !ids.includes(id, start[j])) ids.push(id);
+  /** Top-level topic ids of item j, without repeats. */
+  topicsOf(j: number): Int32Array {
+    let ids = this.#topics[j];
+    if (ids === undefined) {
+      ids = this.#readTopics(this.items[j]?.topics ?? []);
+      this.#topics[j] = ids;
     }
-    start[j + 1] = ids.length;
-  });
-  return { start, ids: Int32Array.from(ids), count: names.size };
+    return ids;
+  }
+
+  classMaskOf(j: number): number {
+    let mask = this.#classMask[j] ?? 0;
+    if (mask < 0) {
+      mask = maskOf(this.items[j]?.classes ?? [], this.#classIds);
+      this.#classMask[j] = mask;
+    }
+    return mask;
+  }
+
+  /** Each distinct path is parsed once per list, since lists repeat. */
+  #readTopics(paths: readonly string[]): Int32Array {
+    const ids: number[] = [];
+    for (const path of paths) {
+      let id = this.#topicOfPath.get(path);
+      if (id === undefined) {
+        id = topLevelId(path, this.#topicNames);
+        this.#topicOfPath.set(path, id);
+      }
+      if (id >= 0 && !ids.includes(id)) ids.push(id);
+    }
+    return Int32Array.from(ids);
+  }
 }
 
 /** Id of the first non-empty segment of a path; -1 when it has none. */
@@ -208,7 +228,8 @@ function maskOf(names: Iterable<string>, ids: ReadonlyMap<string, number>) {
 /** The count limits of one selection and the counts so far. */
 class ListRun implements ConstraintRun {
   readonly #topicLimit: number;
-  readonly #topicUsed: Int32Array;
+  /** Items admitted per top-level topic id; ids grow as items are read. */
+  readonly #topicUsed: number[] = [];
   readonly #kindMax: Int32Array;
   readonly #kindReserved: Int32Array;
   readonly #kindUsed: Int32Array;
@@ -226,7 +247,6 @@ class ListRun implements ConstraintRun {
     const share = limits.maxTopicShare;
     this.#topicLimit =
       share === undefined ? Infinity : Math.max(1, floorOf(share * slots));
-    this.#topicUsed = new Int32Array(profile.topicCount);
     const bounds = profile.kinds.map((kind) => limits.kindShare?.[kind]);
     this.#kindMax = Int32Array.from(bounds, (b) => maxCount(b, slots));
     this.#kindReserved = Int32Array.from(bounds, (b) => reserved(b, slots));
@@ -245,22 +265,22 @@ class ListRun implements ConstraintRun {
   }
 
   admit(j: number) {
-    const { classMask, topicStart, topicIds, kind } = this.profile;
-    for (let bits = classMask[j] ?? 0, c = 0; bits !== 0; bits >>>= 1, c++) {
+    const { profile } = this;
+    const mask = profile.classMaskOf(j);
+    for (let bits = mask, c = 0; bits !== 0; bits >>>= 1, c++) {
       if ((bits & 1) !== 0) increment(this.#classUsed, c);
     }
-    const end = topicStart[j + 1] ?? 0;
-    for (let x = topicStart[j] ?? 0; x < end; x++) {
-      increment(this.#topicUsed, topicIds[x] ?? 0);
+    for (const topic of profile.topicsOf(j)) {
+      this.#topicUsed[topic] = (this.#topicUsed[topic] ?? 0) + 1;
     }
-    const own = kind[j] ?? -1;
+    const own = profile.kind[j] ?? -1;
     if (own >= 0) increment(this.#kindUsed, own);
     this.#admitted += 1;
   }
 
   /** Class by class, in the caps' order: the list cap, then the window. */
   #refuseClass(j: number) {
-    const mask = this.profile.classMask[j] ?? 0;
+    const mask = this.profile.classMaskOf(j);
     for (let bits = mask, c = 0; bits !== 0; bits >>>= 1, c++) {
       if ((bits & 1) === 0) continue;
       const used = (this.#classUsed[c] ?? 0) + 1;
@@ -272,10 +292,8 @@ class ListRun implements ConstraintRun {
   }
 
   #refuseTopic(j: number) {
-    const { topicStart, topicIds } = this.profile;
-    const end = topicStart[j + 1] ?? 0;
-    for (let x = topicStart[j] ?? 0; x < end; x++) {
-      const used = this.#topicUsed[topicIds[x] ?? 0] ?? 0;
+    for (const topic of this.profile.topicsOf(j)) {
+      const used = this.#topicUsed[topic] ?? 0;
       if (used + 1 > this.#topicLimit) return TOPIC_SHARE;
     }
     return undefined;

@@ -9,8 +9,9 @@ import { addWeightedColumns, dotAt } from "./linalg.js";
  * asks for one pair, or one row into a buffer it owns. Candidate pairs are
  * not cached, because no re-ranker asks for the same one twice (each
  * candidate is brought up to date once per pick, and a windowed DPP uses
- * each row once). The topic measure does keep a small table per pair of
- * distinct topic lists, which lists repeat.
+ * each row once). The topic measure does remember each pair of distinct
+ * topic lists it compared, which lists repeat, and builds a candidate's
+ * prefix set only when a re-ranker first asks about the candidate.
  *
  * Both measures below are Gram matrices of unit vectors, hence positive
  * semi-definite with a unit diagonal: a determinantal point process needs
@@ -214,8 +215,8 @@ export interface TopicSimilarityOptions {
  * `sports/football` and `sports/nba` share one prefix of two: 0.5 before
  * scaling. A candidate without topics is similar to nothing but itself.
  *
- * Candidates with the same prefix set share one row of values, so a row
- * costs one set comparison per distinct set, not per candidate.
+ * Candidates with the same topic list share one row of values, so a row
+ * costs one set comparison per distinct list, not per candidate.
  */
 export function topicSimilarity(
   topics: readonly (readonly string[])[],
@@ -228,68 +229,75 @@ export function topicSimilarity(
   return new CountedSimilarity(new TopicSource(topics, ceiling));
 }
 
+/**
+ * Prefix sets are built on first use, per candidate: a Screen re-ranks
+ * ~100 candidates into a few slots, and the lazy re-rankers compare only
+ * the few candidates that reach the top of their heap, so building every
+ * set up front (interning ~1,000 freshly decoded prefix strings) was most
+ * of the rule's time. Candidates with the same topic list share one set,
+ * and each pair of sets is compared once per list.
+ */
 class TopicSource implements SimilaritySource {
   readonly size: number;
-  /** Distinct topic list of each candidate, as an index into `#sets`. */
+  /** Index into `#sets` of each candidate's topic list; -1 until built. */
   readonly #setOf: Int32Array;
   /** Prefix set of each distinct topic list: sorted interned prefix ids. */
   readonly #sets: Int32Array[] = [];
-  readonly #setSims: Float64Array;
-  /**
-   * Similarities of distinct sets, filled as asked (NaN until then), when
-   * there are few enough sets for a table: lists repeat a few topics.
-   */
-  readonly #table: Float64Array | undefined;
+  readonly #setIds = new Map<string, number>();
+  readonly #prefixIds = new Map<string, number>();
+  /** Similarities of set pairs compared so far, keyed by `a * size + b`. */
+  readonly #known = new Map<number, number>();
+  /** Row buffer of `fillRow`: one value per distinct set. */
+  #setSims = new Float64Array(0);
 
   constructor(
-    topics: readonly (readonly string[])[],
+    private readonly topics: readonly (readonly string[])[],
     private readonly ceiling: number,
   ) {
     this.size = topics.length;
-    this.#setOf = new Int32Array(this.size);
-    const prefixIds = new Map<string, number>();
-    const setIds = new Map<string, number>();
-    topics.forEach((paths, i) => {
-      const key = paths.length === 1 ? (paths[0] ?? "") : paths.join("\n");
-      let id = setIds.get(key);
-      if (id === undefined) {
-        id = this.#sets.push(prefixSet(paths, prefixIds)) - 1;
-        setIds.set(key, id);
-      }
-      this.#setOf[i] = id;
-    });
-    const sets = this.#sets.length;
-    this.#setSims = new Float64Array(sets);
-    this.#table =
-      sets <= MAX_TABLE_SETS
-        ? new Float64Array(sets * sets).fill(NaN)
-        : undefined;
+    this.#setOf = new Int32Array(this.size).fill(-1);
   }
 
   pair(i: number, j: number) {
-    return this.#setSimilarity(this.#setOf[i] ?? 0, this.#setOf[j] ?? 0);
+    return this.#setSimilarity(this.#setIndex(i), this.#setIndex(j));
   }
 
   fillRow(i: number, out: Float64Array) {
-    const own = this.#setOf[i] ?? 0;
+    for (let j = 0; j < this.size; j++) this.#setIndex(j);
+    const own = this.#setIndex(i);
+    if (this.#setSims.length < this.#sets.length) {
+      this.#setSims = new Float64Array(this.#sets.length);
+    }
     const sims = this.#setSims;
-    for (let s = 0; s < sims.length; s++) {
-      sims[s] = this.#setSimilarity(own, s);
+    for (let s = 0; s < this.#sets.length; s++) {
+      sims[s] = this.#compute(own, s);
     }
     for (let j = 0; j < this.size; j++) {
       out[j] = sims[this.#setOf[j] ?? 0] ?? 0;
     }
   }
 
+  #setIndex(i: number): number {
+    const known = this.#setOf[i] ?? -1;
+    if (known >= 0) return known;
+    const paths = this.topics[i] ?? [];
+    const key = paths.length === 1 ? (paths[0] ?? "") : paths.join("\n");
+    let id = this.#setIds.get(key);
+    if (id === undefined) {
+      id = this.#sets.push(prefixSet(paths, this.#prefixIds)) - 1;
+      this.#setIds.set(key, id);
+    }
+    this.#setOf[i] = id;
+    return id;
+  }
+
   #setSimilarity(a: number, b: number) {
-    const table = this.#table;
-    if (table === undefined) return this.#compute(a, b);
-    const at = a * this.#sets.length + b;
-    const known = table[at] ?? NaN;
-    if (!Number.isNaN(known)) return known;
-    const value = this.#compute(a, b);
-    table[at] = value;
-    table[b * this.#sets.length + a] = value;
+    const at = a < b ? a * this.size + b : b * this.size + a;
+    let value = this.#known.get(at);
+    if (value === undefined) {
+      value = this.#compute(a, b);
+      this.#known.set(at, value);
+    }
     return value;
   }
 
@@ -301,9 +309,6 @@ class TopicSource implements SimilaritySource {
     return (this.ceiling * shared) / Math.sqrt(setA.length * setB.length);
   }
 }
-
-/** Up to 256 distinct topic lists, the set table takes at most 512 KiB. */
-const MAX_TABLE_SETS = 256;
 
 /**
  * The sorted ids of every prefix of the given paths. Segments are split on
