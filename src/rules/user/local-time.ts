@@ -36,26 +36,35 @@ interface LocalDay {
   readonly nextMs: number;
 }
 
-let lastDay: LocalDay = { startMs: 0, nextMs: 0 };
-let lastDayOf = { nowMs: Number.NaN, zone: "" };
+const DAY_MS = 86_400_000;
+const MINUTE_MS = 60_000;
+
+/** Zones whose current day is remembered; past it the memory restarts. */
+const MAX_REMEMBERED_ZONES = 1_000;
+
+/** The last local day computed in each zone. */
+const daysByZone = new Map<string, LocalDay>();
 
 /**
- * The local day of (time, zone), both boundaries from one DateTime, and
- * the last answer remembered: one Screen asks for the same day several
- * times (each rule with a calendar window, the commit's caps, the
- * budget), and every luxon DateTime in a named zone costs tens of µs of
- * Intl work.
+ * The local day that contains `nowMs` in `zone`. Every luxon DateTime in
+ * a named zone costs tens of µs of Intl work, and a Screen asks for the
+ * day several times (each calendar window, the commit's caps, the budget,
+ * quiet hours), so each zone's current day is remembered: any time inside
+ * [startMs, nextMs) belongs to that same day, whichever request asks.
  */
 function localDay(nowMs: number, zone: string): LocalDay {
-  if (nowMs !== lastDayOf.nowMs || zone !== lastDayOf.zone) {
-    const start = localTime(nowMs, zone).startOf("day");
-    lastDay = {
-      startMs: start.toMillis(),
-      nextMs: start.plus({ days: 1 }).toMillis(),
-    };
-    lastDayOf = { nowMs, zone };
+  const known = daysByZone.get(zone);
+  if (known !== undefined && nowMs >= known.startMs && nowMs < known.nextMs) {
+    return known;
   }
-  return lastDay;
+  const start = localTime(nowMs, zone).startOf("day");
+  const day = {
+    startMs: start.toMillis(),
+    nextMs: start.plus({ days: 1 }).toMillis(),
+  };
+  if (daysByZone.size >= MAX_REMEMBERED_ZONES) daysByZone.clear();
+  daysByZone.set(zone, day);
+  return day;
 }
 
 /** Start of the local calendar day that contains `nowMs`. */
@@ -69,6 +78,21 @@ export function nextLocalMidnightMs(nowMs: number, zone: string): number {
 }
 
 /**
+ * Minutes since local midnight. On a day of exactly 24 hours the offset
+ * is the same all day (no zone has two transitions that cancel on one
+ * day), so the clock is the time since midnight; on a DST day luxon
+ * reads it.
+ */
+function minuteOfDay(nowMs: number, zone: string): number {
+  const day = localDay(nowMs, zone);
+  if (day.nextMs - day.startMs === DAY_MS) {
+    return Math.floor((nowMs - day.startMs) / MINUTE_MS);
+  }
+  const now = localTime(nowMs, zone);
+  return now.hour * 60 + now.minute;
+}
+
+/**
  * When `nowMs` falls inside the span in `zone`, the moment the span ends
  * (the next local occurrence of its end time); otherwise undefined. An end
  * time that does not exist on a DST day (02:30 in New York in March) is
@@ -79,8 +103,8 @@ export function spanEndMs(
   nowMs: number,
   zone: string,
 ): number | undefined {
+  if (!inSpan(span, minuteOfDay(nowMs, zone))) return undefined;
   const now = localTime(nowMs, zone);
-  if (!inSpan(span, now.hour * 60 + now.minute)) return undefined;
   const hour = Math.floor(span.endMinute / 60);
   const minute = span.endMinute % 60;
   const end = now.set({ hour, minute, second: 0, millisecond: 0 });
