@@ -35,9 +35,11 @@ export function checkEnum(value: number, names: EnumObject, field: string) {
 
 /** Refuses a string longer than `max`. */
 export function checkLength(value: string, max: number, field: string) {
-  if (value.length > max) {
-    throw invalidArgument(field, `length ${value.length} exceeds ${max}`);
-  }
+  if (value.length > max) throw tooLong(field, value, max);
+}
+
+function tooLong(field: string, value: string, max: number) {
+  return invalidArgument(field, `length ${value.length} exceeds ${max}`);
 }
 
 /** Refuses a list longer than MAX_LIST_LENGTH or an entry over `max`. */
@@ -52,7 +54,12 @@ export function checkList(
       `${values.length} entries exceed ${MAX_LIST_LENGTH}`,
     );
   }
-  values.forEach((value, i) => checkLength(value, max, `${field}[${i}]`));
+  // The entry's name is built only for the error: a Screen checks ~500
+  // topics, and naming each one was most of the validation's time.
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i] ?? "";
+    if (value.length > max) throw tooLong(`${field}[${i}]`, value, max);
+  }
 }
 
 /** Refuses a Timestamp outside 1970..9999 or with bad nanos. */

@@ -157,6 +157,23 @@ describe("Screen rejects bad input and keeps serving", () => {
       grpc.status.INVALID_ARGUMENT,
       "candidates[0].title: length 2001 exceeds 2000",
     ],
+    [
+      "a topic longer than any topic path",
+      { candidates: [candidate("a", { topics: ["sports", "s".repeat(257)] })] },
+      grpc.status.INVALID_ARGUMENT,
+      "candidates[0].topics[1]: length 257 exceeds 256",
+    ],
+    [
+      "more topics than a list may hold",
+      {
+        candidates: [
+          candidate("a"),
+          candidate("b", { topics: Array.from({ length: 65 }, () => "t") }),
+        ],
+      },
+      grpc.status.INVALID_ARGUMENT,
+      "candidates[1].topics: 65 entries exceed 64",
+    ],
   ];
 
   it.each(cases)("%s", async (_name, init, code, details) => {
