@@ -1,20 +1,12 @@
-import { randomUUID } from "node:crypto";
-import { create } from "@bufbuild/protobuf";
-import { timestampDate, timestampFromMs } from "@bufbuild/protobuf/wkt";
+import { timestampDate } from "@bufbuild/protobuf/wkt";
 import {
   AgeBand,
   CandidateKind,
-  AdmittedSchema,
-  BudgetSchema,
-  DroppedSchema,
-  ScreenResponseSchema,
-  WindowBudgetSchema,
   type ScreenRequest,
   type ScreenResponse,
 } from "../gen/pushguard/v1/pushguard_pb.js";
 import { toItems, type Item } from "../pipeline/item.js";
 import {
-  reasonsByItem,
   runPipeline,
   type PlacedRule,
   type Verdict,
@@ -26,18 +18,16 @@ import {
   type Removal,
 } from "../pipeline/rule.js";
 import { surfaceRules, type Policy } from "../policy/policy.js";
-import { windowUsage } from "../rules/user/frequency-cap.js";
 import { StoreUnavailableError } from "../store/errors.js";
-import {
-  capClass,
-  type CommitResult,
-  type DeliveryRecord,
-  type StateStore,
-  type WindowCap,
+import type {
+  CommitResult,
+  DeliveryRecord,
+  StateStore,
 } from "../store/store.js";
 import type { SuppressionCache } from "./complaints.js";
 import { commitLimitsOf, type CommitLimitsOwner } from "./limits.js";
 import type { PolicyHolder } from "./policy-holder.js";
+import { budgetOf, screenResponse } from "./response.js";
 import { readState } from "./state-read.js";
 import { validateScreenRequest } from "./validate.js";
 
@@ -87,7 +77,7 @@ export async function screen(
     state = result.state;
     committed = result.committed;
   }
-  const response = buildResponse(policy, request, verdict, committed);
+  const response = screenResponse(policy, request, verdict, committed);
   response.budget = budgetOf({ ...ctx, state }, limits.caps, verdict);
   deps.onDecision?.({
     decisionId: response.decisionId,
@@ -241,65 +231,4 @@ export function deliveryRecord(
     classes: [...item.labels.keys()],
     consumption,
   };
-}
-
-function buildResponse(
-  policy: Policy,
-  request: ScreenRequest,
-  verdict: Verdict,
-  committed: boolean,
-): ScreenResponse {
-  const providerLabel = request.provider?.displayName ?? "";
-  return create(ScreenResponseSchema, {
-    requestId: request.requestId,
-    decisionId: randomUUID(),
-    policyVersion: policy.version,
-    admitted: verdict.admitted.map((item, index) =>
-      create(AdmittedSchema, {
-        candidateId: item.candidate.id,
-        rank: index + 1,
-        providerLabel,
-        adLabel: item.candidate.ad?.label ?? "",
-      }),
-    ),
-    dropped: droppedOf(verdict.dropped),
-    wouldDrop: droppedOf(verdict.wouldDrop),
-    committed,
-  });
-}
-
-function droppedOf(removals: readonly Removal[]) {
-  return [...reasonsByItem(removals)].map(([candidateId, reasons]) =>
-    create(DroppedSchema, { candidateId, reasons }),
-  );
-}
-
-function budgetOf(
-  ctx: DecisionContext,
-  caps: readonly WindowCap[],
-  verdict: Verdict,
-) {
-  // A class window (Art. 5(4)) is no push budget; its cuts carry reasons.
-  const budgeted = caps.filter((cap) => capClass(cap) === undefined);
-  const usages = budgeted.map((cap) => windowUsage(cap, ctx));
-  const windows = usages.map(({ cap, used, remaining }) =>
-    create(WindowBudgetSchema, {
-      window: cap.name,
-      limit: cap.limit,
-      used,
-      remaining,
-    }),
-  );
-  // A full prompts-only window holds back prompts, not every push, so it
-  // does not move the time the next push may go out.
-  const full = usages.filter(
-    (usage) => usage.remaining === 0 && usage.cap.scope !== "consumption",
-  );
-  const freeAt = Math.max(
-    verdict.holdUntilMs ?? 0,
-    ...full.map((usage) => usage.freeAtMs),
-  );
-  const budget = create(BudgetSchema, { windows });
-  if (freeAt > ctx.nowMs) budget.nextAllowedAt = timestampFromMs(freeAt);
-  return budget;
 }
