@@ -13,8 +13,13 @@ import { invalidArgument, resourceExhausted } from "./errors.js";
 import {
   checkEnum,
   checkLength,
-  checkList,
   checkTimestamp,
+  enumProblem,
+  lengthProblem,
+  listProblem,
+  problemAt,
+  timestampProblem,
+  type FieldProblem,
   MAX_EMBEDDING_LENGTH,
   MAX_ID_LENGTH,
   MAX_TEXT_LENGTH,
@@ -60,54 +65,79 @@ function validateCandidates(candidates: readonly Candidate[]): void {
   const firstIndex = new Map<string, number>();
   let embeddingLength: number | undefined;
   candidates.forEach((candidate, index) => {
-    const at = `candidates[${index}]`;
-    validateCandidate(candidate, at);
+    const found = candidateProblem(candidate);
+    if (found !== undefined) {
+      throw invalidArgument(
+        `candidates[${index}]${found.field}`,
+        found.problem,
+      );
+    }
     const earlier = firstIndex.get(candidate.id);
     if (earlier !== undefined) {
-      throw invalidArgument(`${at}.id`, `duplicate of candidates[${earlier}]`);
+      throw invalidArgument(
+        `candidates[${index}].id`,
+        `duplicate of candidates[${earlier}]`,
+      );
     }
     firstIndex.set(candidate.id, index);
-    embeddingLength = checkEmbedding(candidate, at, embeddingLength);
+    embeddingLength = checkEmbedding(candidate, index, embeddingLength);
   });
 }
 
-function validateCandidate(candidate: Candidate, at: string): void {
-  if (candidate.id === "") throw invalidArgument(`${at}.id`, "required");
-  checkLength(candidate.id, MAX_ID_LENGTH, `${at}.id`);
-  if (candidate.kind === CandidateKind.UNSPECIFIED) {
-    throw invalidArgument(`${at}.kind`, "required");
-  }
-  checkEnum(candidate.kind, CandidateKind, `${at}.kind`);
-  checkEnum(candidate.targeting, Targeting, `${at}.targeting`);
+/** The first problem of one candidate, by field, in the order checked. */
+function candidateProblem(candidate: Candidate): FieldProblem | undefined {
   const review = candidate.review?.status ?? ReviewStatus.UNSPECIFIED;
-  checkEnum(review, ReviewStatus, `${at}.review.status`);
-  checkTimestamp(candidate.publishedAt, `${at}.publishedAt`);
-  checkTexts(candidate, at);
-  if (!Number.isFinite(candidate.score)) {
-    throw invalidArgument(
-      `${at}.score`,
-      `must be a finite number, got ${candidate.score}`,
-    );
-  }
+  return (
+    problemAt(".id", idProblem(candidate.id)) ??
+    problemAt(".kind", kindProblem(candidate.kind)) ??
+    problemAt(".targeting", enumProblem(candidate.targeting, Targeting)) ??
+    problemAt(".review.status", enumProblem(review, ReviewStatus)) ??
+    problemAt(".publishedAt", timestampProblem(candidate.publishedAt)) ??
+    textProblem(candidate) ??
+    problemAt(".score", scoreProblem(candidate.score))
+  );
 }
 
-function checkTexts(candidate: Candidate, at: string): void {
-  checkLength(candidate.title, MAX_TEXT_LENGTH, `${at}.title`);
-  checkLength(candidate.sourceTitle, MAX_TEXT_LENGTH, `${at}.sourceTitle`);
-  checkList(candidate.topics, MAX_ID_LENGTH, `${at}.topics`);
-  checkList(candidate.labels, MAX_ID_LENGTH, `${at}.labels`);
-  checkList(candidate.links, MAX_URL_LENGTH, `${at}.links`);
-  checkLength(candidate.qrTarget, MAX_URL_LENGTH, `${at}.qrTarget`);
-  checkLength(candidate.source?.url ?? "", MAX_URL_LENGTH, `${at}.source.url`);
+function idProblem(id: string) {
+  return id === "" ? "required" : lengthProblem(id, MAX_ID_LENGTH);
+}
+
+function kindProblem(kind: CandidateKind) {
+  if (kind === CandidateKind.UNSPECIFIED) return "required";
+  return enumProblem(kind, CandidateKind);
+}
+
+function textProblem(candidate: Candidate): FieldProblem | undefined {
+  const { title, sourceTitle, qrTarget } = candidate;
+  const url = candidate.source?.url ?? "";
+  return (
+    problemAt(".title", lengthProblem(title, MAX_TEXT_LENGTH)) ??
+    problemAt(".sourceTitle", lengthProblem(sourceTitle, MAX_TEXT_LENGTH)) ??
+    listAt(".topics", listProblem(candidate.topics, MAX_ID_LENGTH)) ??
+    listAt(".labels", listProblem(candidate.labels, MAX_ID_LENGTH)) ??
+    listAt(".links", listProblem(candidate.links, MAX_URL_LENGTH)) ??
+    problemAt(".qrTarget", lengthProblem(qrTarget, MAX_URL_LENGTH)) ??
+    problemAt(".source.url", lengthProblem(url, MAX_URL_LENGTH))
+  );
+}
+
+function listAt(field: string, found: FieldProblem | undefined) {
+  return found && { field: `${field}${found.field}`, problem: found.problem };
+}
+
+function scoreProblem(score: number) {
+  if (Number.isFinite(score)) return undefined;
+  return `must be a finite number, got ${score}`;
 }
 
 function checkEmbedding(
   candidate: Candidate,
-  at: string,
+  index: number,
   expected: number | undefined,
 ): number | undefined {
   const length = candidate.embedding.length;
   if (length === 0) return expected;
+  const at = `candidates[${index}]`;
   if (length > MAX_EMBEDDING_LENGTH) {
     throw invalidArgument(
       `${at}.embedding`,
