@@ -87,13 +87,20 @@ function laterOf(a: number | undefined, b: number | undefined) {
   return Math.max(a, b);
 }
 
-/** Groups removals by item id, keeping the order of first removal. */
-export function reasonsByItem(removals: readonly Removal[]) {
-  const byId = new Map<string, Reason[]>();
+/**
+ * Groups removals by item, keeping the order of first removal. Keyed by
+ * the item object, one per candidate, which hashes by identity: the
+ * candidate ids are fresh strings each request, whose hashes are not
+ * computed yet.
+ */
+export function reasonsByItem(
+  removals: readonly Removal[],
+): Map<Item, Reason[]> {
+  const byItem = new Map<Item, Reason[]>();
   for (const { item, reason } of removals) {
-    const reasons = byId.get(item.candidate.id);
-    if (reasons === undefined) byId.set(item.candidate.id, [reason]);
+    const reasons = byItem.get(item);
+    if (reasons === undefined) byItem.set(item, [reason]);
     else reasons.push(reason);
   }
-  return byId;
+  return byItem;
 }

@@ -61,10 +61,10 @@ function admitted(item: Item, rank: number, providerLabel: string): Admitted {
 
 function droppedOf(removals: readonly Removal[]): Dropped[] {
   const out: Dropped[] = [];
-  for (const [candidateId, reasons] of reasonsByItem(removals)) {
+  for (const [item, reasons] of reasonsByItem(removals)) {
     out.push({
       $typeName: "pushguard.v1.Dropped",
-      candidateId,
+      candidateId: item.candidate.id,
       reasons: reasons.map(reasonMessage),
     });
   }
