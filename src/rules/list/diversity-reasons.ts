@@ -42,6 +42,8 @@ type Explain = (item: Item) => string;
  */
 export class RemovalReasons {
   readonly #explain = new Map<string, Explain>();
+  #slotsFull: Reason | undefined;
+  #redundant: Reason | undefined;
 
   constructor(
     private readonly rule: RuleIdentity,
@@ -58,14 +60,26 @@ export class RemovalReasons {
     return reasonOf(this.rule, code, message);
   }
 
-  /** The reason of a candidate left out because the slots were full. */
+  /**
+   * The reason of a candidate left out because the slots were full: one
+   * object for the list, as most of a long list shares it.
+   */
   slotsFull(): Reason {
-    const message = `list already holds its ${this.list.slots} slots`;
-    return reasonOf(this.rule, SLOTS_CODE, message);
+    this.#slotsFull ??= reasonOf(
+      this.rule,
+      SLOTS_CODE,
+      `list already holds its ${this.list.slots} slots`,
+    );
+    return this.#slotsFull;
   }
 
   /** The reason of a candidate the DPP stopped before, gaining nothing. */
   redundant(): Reason {
+    this.#redundant ??= this.#redundantReason();
+    return this.#redundant;
+  }
+
+  #redundantReason(): Reason {
     const { method } = this.list.params;
     const epsilon = method.kind === "dpp" ? method.epsilon : undefined;
     const filled = `${this.list.selected.length} of ${this.list.slots}`;
