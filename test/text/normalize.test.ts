@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { normalizeText } from "../../src/text/normalize.js";
+import { mindTitles, toutiaoTitles } from "./shared-data.js";
 
 describe("normalizeText", () => {
   it.each([
@@ -51,6 +52,49 @@ describe("normalizeText properties", () => {
       fc.property(fc.string({ unit: "binary" }), (text) => {
         expect(normalizeText(text)).not.toMatch(/^\s|\s$|\s\s/u);
       }),
+    );
+  });
+});
+
+/** normalizeText as the full chain of passes, none of them skipped. */
+function everyPass(text: string): string {
+  return text
+    .normalize("NFKC")
+    .toLowerCase()
+    .replace(/\p{Cf}/gu, "")
+    .replace(/[‘’‚‛′]|[“”„‟″]/gu, (q) => ("‘’‚‛′".includes(q) ? "'" : '"'))
+    .replace(/\s+/gu, " ")
+    .trim();
+}
+
+describe("normalizeText skipping the passes a text does not need", () => {
+  it("gives every pass's result for each code unit, alone and in words", () => {
+    const differing: string[] = [];
+    for (let unit = 0; unit <= 0xffff; unit++) {
+      const char = String.fromCharCode(unit);
+      for (const text of [char, `a${char}b`, `中${char} `, ` A${char}`]) {
+        if (normalizeText(text) !== everyPass(text)) differing.push(text);
+      }
+    }
+    expect(differing).toEqual([]);
+  });
+
+  it("gives every pass's result on every Toutiao and MIND headline", () => {
+    const titles = [...toutiaoTitles(), ...mindTitles()];
+    const differing = titles.filter((t) => normalizeText(t) !== everyPass(t));
+    expect(differing).toEqual([]);
+  });
+
+  it("gives every pass's result on text mixing plain and folded units", () => {
+    const unit = fc.constantFrom(
+      ...["a", "Z", "中", "，", "Ａ", "—", "…", " ", "\u3000", "\t", "\n"],
+      ...["\u200b", "\u00ad", "“", "’", "𠮷", "\ud842", "ﬁ", "İ", "Σ", "①"],
+    );
+    fc.assert(
+      fc.property(fc.string({ unit, maxLength: 12 }), (text) => {
+        expect(normalizeText(text)).toBe(everyPass(text));
+      }),
+      { numRuns: 5000 },
     );
   });
 });
