@@ -21,9 +21,9 @@ import {
 export function wordLabelDeriver(words: TitleWords): LabelDeriver {
   return {
     derive(item) {
-      const title = titleText(item.candidate);
+      const title = titleText(item);
       label(item, words, title, "title word");
-      const source = sourceTitleText(item.candidate);
+      const source = sourceTitleText(item);
       if (source !== "" && source !== title) {
         label(item, words, source, "source title word");
       }
@@ -37,8 +37,8 @@ function label(
   text: NormalizedText,
   origin: string,
 ): void {
-  for (const [name, term] of words.firstMatches(text)) {
-    if (!item.labels.has(name)) item.labels.set(name, `${origin} ${term}`);
+  for (const { list, term } of words.firstHits(text)) {
+    if (!item.labels.has(list)) item.labels.set(list, `${origin} ${term}`);
   }
 }
 

@@ -3,6 +3,7 @@ import {
   compileWordList,
   compileWordListSet,
   parseWordList,
+  type ListHit,
 } from "../text/wordlist.js";
 import { readDataFile } from "./data-file.js";
 
@@ -16,8 +17,11 @@ import { readDataFile } from "./data-file.js";
  * (inside a longer word too) before the lists are read.
  */
 export interface TitleWords {
-  /** For each list with a hit, its first term as written in the list. */
-  firstMatches(text: NormalizedText): Map<string, string>;
+  /**
+   * For each list with a hit, its first term as written in the list, in
+   * scan order; one shared empty array for the many titles without a hit.
+   */
+  firstHits(text: NormalizedText): readonly ListHit[];
 }
 
 /** Name of the exceptions inside the set; no policy label has a NUL. */
@@ -42,14 +46,16 @@ export function compileTitleWords(
   );
   const mask = exceptionMask(exceptions);
   return {
-    firstMatches(text) {
-      const found = set.firstMatches(text);
-      if (!found.has(EXCEPTIONS)) return found;
-      const again = set.firstMatches(mask(text));
-      again.delete(EXCEPTIONS);
-      return again;
+    firstHits(text) {
+      const found = set.firstHits(text);
+      if (!found.some(isException)) return found;
+      return set.firstHits(mask(text)).filter((hit) => !isException(hit));
     },
   };
+}
+
+function isException(hit: ListHit): boolean {
+  return hit.list === EXCEPTIONS;
 }
 
 /** Replaces every exception phrase found in a text by {@link MASK}. */

@@ -1,4 +1,5 @@
 import type { Candidate } from "../gen/pushguard/v1/pushguard_pb.js";
+import type { NormalizedText } from "../text/normalize.js";
 
 /**
  * An item is a candidate as the pipeline sees it: the request's candidate
@@ -16,6 +17,14 @@ export interface Item {
    * from here, never from `candidate.labels` directly.
    */
   readonly labels: Map<string, LabelOrigin>;
+  /**
+   * The normalised pushed and source titles, filled by their first reader
+   * (`labels/title-text.ts`), so that the label deriver and the rules
+   * normalise each title once. On the item rather than in a WeakMap keyed
+   * on the candidate: the entry dies with the item, at no cost to the GC.
+   */
+  titleText: NormalizedText | undefined;
+  sourceTitleText: NormalizedText | undefined;
 }
 
 /** Where a label came from, so a reason can say why an item has it. */
@@ -29,6 +38,14 @@ export function toItems(candidates: readonly Candidate[]): Item[] {
   return candidates.map((candidate, index) => ({
     candidate,
     index,
-    labels: new Map(candidate.labels.map((label) => [label, UPSTREAM])),
+    labels: upstreamLabels(candidate.labels),
+    titleText: undefined,
+    sourceTitleText: undefined,
   }));
+}
+
+function upstreamLabels(labels: readonly string[]): Map<string, LabelOrigin> {
+  const origins = new Map<string, LabelOrigin>();
+  for (const label of labels) origins.set(label, UPSTREAM);
+  return origins;
 }

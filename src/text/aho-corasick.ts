@@ -12,21 +12,33 @@
  *   code units, so a term outside the BMP never matches.
  * - a map trie with failure links: 0.7 us a title for one list, but 12 to
  *   20 us for the eleven shipped lists, one map lookup per character.
- * - this file: 3 to 5 us a title for the eleven lists in the same run, and
- *   8 us in bench/rules/wordlists.ts on a machine loaded by other work
- *   (String.includes of every term, without boundaries: 13 us). Each code
- *   unit maps to a symbol through a table; a unit no key contains sends
- *   the scan straight back to the root, the root's moves are a dense array
- *   (most characters of a title are read there), deeper states keep a
- *   small map. The symbol table costs 128 KiB per automaton.
  *
- * A full DFA table was about 1.7 times faster again on the shipped lists
- * (0.9 MB for all eleven) but grows as states times symbols: by estimate
- * 30,000 states times 3,000 symbols, 360 MB, for a 10,000-term Chinese
- * lexicon. This layout grows with the keys.
+ * Each code unit maps to a symbol through a table (128 KiB per automaton);
+ * a unit no key contains sends the scan straight back to the root. Moves
+ * are a dense DFA table, one array read per code unit, when states times
+ * symbols fits {@link DENSE_CELLS}: the shipped lists need far less (see
+ * bench/results/wordlists.md). A larger lexicon (by estimate 30,000 states
+ * times 3,000 symbols for 10,000 Chinese terms) keeps the sparse layout,
+ * which grows with the keys: the root's moves a dense array (most
+ * characters of a title are read there), deeper states a small map each
+ * with failure links; that layout was measured at 3 to 5 us a title for
+ * the eleven lists, the DFA about 1.7 times faster.
  */
 
-/** Aho-Corasick automaton; states are indices into the parallel arrays. */
+/**
+ * Most cells of a dense table: 2 Mi cells, 4 MiB of 16-bit states. A
+ * policy holds a few automata; a reload builds new ones beside the old.
+ */
+export const DENSE_CELLS = 1 << 21;
+
+/**
+ * Aho-Corasick automaton; states are indices into the parallel arrays. A
+ * scan reads it one code unit at a time:
+ *
+ *     state = automaton.step(state, unit);
+ *     for (let m = automaton.match(state); m >= 0; m = automaton.shorter(m))
+ *       use(automaton.key(m));
+ */
 export class Automaton {
   /** Symbol of each UTF-16 code unit; 0 for units no key contains. */
   private readonly symbols = new Uint16Array(0x10000);
@@ -40,13 +52,57 @@ export class Automaton {
   private readonly output: number[] = [-1];
   /** Nearest state on the failure chain that has an output, or -1. */
   private readonly dictLink: number[] = [-1];
+  /** The state itself when a key ends there, else its dictionary link. */
+  private readonly matches: number[] = [-1];
+  /** Every move, `state * width + symbol`, when it fits; else undefined. */
+  private readonly dense: Uint16Array | Int32Array | undefined;
+  private readonly width: number;
 
-  /** Keys must be non-empty and distinct. */
-  constructor(keys: readonly string[]) {
+  /**
+   * Keys must be non-empty and distinct. `denseCells` bounds the DFA
+   * table; past it the automaton keeps the sparse layout.
+   */
+  constructor(keys: readonly string[], denseCells = DENSE_CELLS) {
     keys.forEach((key, index) => this.insert(key, index));
     this.root = new Int32Array(this.symbolCount + 1);
     for (const [symbol, state] of this.edges(0)) this.root[symbol] = state;
-    this.link();
+    const order = this.link();
+    for (let state = 0; state < this.output.length; state++) {
+      const own = (this.output[state] as number) >= 0;
+      this.matches[state] = own ? state : (this.dictLink[state] as number);
+    }
+    this.width = this.symbolCount + 1;
+    const cells = this.output.length * this.width;
+    this.dense = cells <= denseCells ? this.denseTable(order) : undefined;
+  }
+
+  /** True when moves are read from the DFA table. */
+  get isDense(): boolean {
+    return this.dense !== undefined;
+  }
+
+  /** The state after reading one UTF-16 code unit. */
+  step(state: number, unit: number): number {
+    const symbol = this.symbols[unit] as number;
+    if (this.dense !== undefined) {
+      return this.dense[state * this.width + symbol] as number;
+    }
+    return symbol === 0 ? 0 : this.move(state, symbol);
+  }
+
+  /** A state whose key ends where `state` was reached (longest), or -1. */
+  match(state: number): number {
+    return this.matches[state] as number;
+  }
+
+  /** The state of the next shorter key ending at the same place, or -1. */
+  shorter(match: number): number {
+    return this.dictLink[match] as number;
+  }
+
+  /** Index (in the constructor's `keys`) of a match's key. */
+  key(match: number): number {
+    return this.output[match] as number;
   }
 
   private symbolOf(unit: number): number {
@@ -82,8 +138,11 @@ export class Automaton {
     return state;
   }
 
-  /** Breadth-first: failure and dictionary links of each state. */
-  private link(): void {
+  /**
+   * Breadth-first: failure and dictionary links of each state. Returns
+   * the states below the root in that order.
+   */
+  private link(): number[] {
     const queue = [...this.edges(0).values()];
     for (let head = 0; head < queue.length; head++) {
       const state = queue[head] as number;
@@ -97,6 +156,7 @@ export class Automaton {
         queue.push(child);
       }
     }
+    return queue;
   }
 
   /** The state after reading a symbol some key contains. */
@@ -111,20 +171,25 @@ export class Automaton {
   }
 
   /**
-   * Calls `visit(keyIndex, end)` for every key ending at each position of
-   * `text`, by end position and, at one end, longest key first; stops when
-   * `visit` returns true.
+   * Every move as a table: a state's row is its failure state's row (a
+   * shallower state, filled earlier in breadth-first order) with its own
+   * edges written over it. Column 0, a unit no key contains, stays 0.
    */
-  scan(text: string, visit: (key: number, end: number) => boolean): void {
-    let state = 0;
-    for (let i = 0; i < text.length; i++) {
-      const symbol = this.symbols[text.charCodeAt(i)] as number;
-      state = symbol === 0 ? 0 : this.move(state, symbol);
-      let hit = (this.output[state] as number) >= 0 ? state : -1;
-      if (hit < 0) hit = this.dictLink[state] as number;
-      for (; hit >= 0; hit = this.dictLink[hit] as number) {
-        if (visit(this.output[hit] as number, i + 1)) return;
+  private denseTable(order: readonly number[]): Uint16Array | Int32Array {
+    const cells = this.output.length * this.width;
+    const table =
+      this.output.length <= 0x10000
+        ? new Uint16Array(cells)
+        : new Int32Array(cells);
+    table.set(this.root);
+    for (const state of order) {
+      const row = state * this.width;
+      const failRow = (this.fail[state] as number) * this.width;
+      table.copyWithin(row, failRow, failRow + this.width);
+      for (const [symbol, child] of this.edges(state)) {
+        table[row + symbol] = child;
       }
     }
+    return table;
   }
 }

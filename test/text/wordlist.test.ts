@@ -294,3 +294,29 @@ describe("compileWordList properties", () => {
     );
   });
 });
+
+describe("WordListSet.firstHits", () => {
+  const set = compileWordListSet(
+    new Map([
+      ["gossip", ["出轨", "cheating scandal"]],
+      ["disaster", ["地震", "flood*"]],
+    ]),
+  );
+
+  it("gives each list's first term as written, in scan order", () => {
+    const text = normalizeText("汶川地震十年，某男星出轨，又地震");
+    expect(set.firstHits(text)).toEqual([
+      { list: "disaster", term: "地震" },
+      { list: "gossip", term: "出轨" },
+    ]);
+  });
+
+  it("gives every text without a hit the same empty array", () => {
+    const none = set.firstHits(normalizeText("为什么现在没有人玩CS了？"));
+    expect(none).toEqual([]);
+    expect(set.firstHits(normalizeText("a flood-free year"))).toEqual([
+      { list: "disaster", term: "flood*" },
+    ]);
+    expect(set.firstHits(normalizeText("cheating"))).toBe(none);
+  });
+});

@@ -37,15 +37,15 @@ export const titleBait = defineRuleType({
     const lists = readWordLists(ctx.policyDir, params.lists);
     const words = compileTitleWords(lists, params.except);
     const applies = kindFilter(params.kinds);
-    return itemRule(identity.id, identity.article, ({ candidate }) => {
-      if (!applies(candidate.kind)) return undefined;
-      const [hit] = words.firstMatches(titleText(candidate));
+    return itemRule(identity.id, identity.article, (item) => {
+      if (!applies(item.candidate.kind)) return undefined;
+      const hit = words.firstHits(titleText(item))[0];
       if (hit === undefined) return undefined;
-      const [name, term] = hit;
+      const { list, term } = hit;
       return reasonOf(
         identity,
-        `bait.${name}`,
-        `title holds ${term} from the ${name} bait list`,
+        `bait.${list}`,
+        `title holds ${term} from the ${list} bait list`,
       );
     });
   },
