@@ -10,7 +10,8 @@ import { defineRuleType } from "../registry.js";
  * from the replica's cache of suppressed items, not from the user's state,
  * so the rule keeps working (on the last known set) when the store is down.
  * Complaints count per provider and item: another provider's item with the
- * same id is not suppressed.
+ * same id is not suppressed. Most of the time no item is suppressed at
+ * all; then the rule keeps the list without building a key per item.
  */
 export const complaintThreshold = defineRuleType({
   type: "complaint-threshold",
@@ -31,6 +32,13 @@ export const complaintThreshold = defineRuleType({
           `${params.threshold}`,
       );
     });
-    return { ...rule, complaintThreshold: params.threshold };
+    return {
+      ...rule,
+      apply: (items, ctx) =>
+        ctx.complaints.size === 0
+          ? { kept: [...items], removed: [] }
+          : rule.apply(items, ctx),
+      complaintThreshold: params.threshold,
+    };
   },
 });

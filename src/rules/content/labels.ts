@@ -16,6 +16,8 @@ export const labelBlocklist = defineRuleType({
   create(identity, params) {
     const blocked = params.labels;
     return itemRule(identity.id, identity.article, (item) => {
+      // Most items carry no label at all.
+      if (item.labels.size === 0) return undefined;
       for (const label of blocked) {
         const origin = item.labels.get(label);
         if (origin === undefined) continue;

@@ -166,3 +166,41 @@ describe("stale-burst parameters", () => {
     expect(parsed?.error?.issues[0]?.path.join(".") ?? "").toBe(at);
   });
 });
+
+describe("stale-burst topic paths", () => {
+  const old = (id: string, topics: string[]) =>
+    candidate(id, { topics, publishedAt: daysAgo(40) });
+
+  it("counts a topic an item names twice once", () => {
+    const list = [old("a", ["x/y", "x/y"]), old("b", ["x/y"])];
+    expect(decide(rule({ allowance: 2 }), list).kept).toEqual(["a", "b"]);
+  });
+
+  it("counts path segments as split would, empty ones included", () => {
+    const list = [old("a", ["x//y"]), old("b", ["x//y"])];
+    expect(decide(rule({ minTopicDepth: 3 }), list).removed).toEqual([
+      [
+        "b",
+        "news.stale_burst",
+        "item published 40 days ago is old news on topic x//y, " +
+          "after 1 old item in this list (allowance 1)",
+      ],
+    ]);
+    expect(decide(rule({ minTopicDepth: 4 }), list).kept).toEqual(["a", "b"]);
+  });
+
+  it("names the deepest full topic, the first of equals", () => {
+    const list = [
+      old("a", ["p/q", "r/s/t", "u/v/w"]),
+      old("b", ["u/v/w", "p/q", "r/s/t"]),
+    ];
+    expect(decide(rule(), list).removed).toEqual([
+      [
+        "b",
+        "news.stale_burst",
+        "item published 40 days ago is old news on topic u/v/w, " +
+          "after 1 old item in this list (allowance 1)",
+      ],
+    ]);
+  });
+});
