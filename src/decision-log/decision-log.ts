@@ -1,7 +1,7 @@
 import type { Logger } from "../log/logger.js";
 import type { Metrics } from "../metrics/metrics.js";
 import type { Decision } from "../service/screen.js";
-import { decisionLine } from "./entry.js";
+import { decisionJson } from "./entry.js";
 import type { LineSink } from "./sink.js";
 import type { UserHasher } from "./user-hash.js";
 
@@ -66,8 +66,8 @@ export class DecisionLog {
 
   #write(decision: Decision): boolean {
     try {
-      const line = decisionLine(decision, this.deps.hashUser);
-      return this.deps.sink.write(`${JSON.stringify(line)}\n`);
+      const line = decisionJson(decision, this.deps.hashUser);
+      return this.deps.sink.write(`${line}\n`);
     } catch (error) {
       this.deps.log.error({ err: error }, "decision log line not built");
       return false;
