@@ -261,8 +261,7 @@ describe("Screen with bytes that do not decode", () => {
     raw.close();
     expect(error).toMatchObject({
       code: grpc.status.INVALID_ARGUMENT,
-      details:
-        "request: cannot decode: the encoded data was not valid for encoding utf-8",
+      details: "request: cannot decode: requestId: invalid UTF-8",
     });
     const ok = await call<ScreenResponse>(
       client,

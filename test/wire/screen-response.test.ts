@@ -1,0 +1,126 @@
+import { readFileSync } from "node:fs";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import {
+  create,
+  fromBinary,
+  fromJsonString,
+  toBinary,
+} from "@bufbuild/protobuf";
+import { BinaryWriter, WireType } from "@bufbuild/protobuf/wire";
+import {
+  ScreenRequestSchema,
+  ScreenResponseSchema,
+  type ScreenResponse,
+} from "../../src/gen/pushguard/v1/pushguard_pb.js";
+import { loadPolicy } from "../../src/policy/loader.js";
+import { PolicyHolder } from "../../src/service/policy-holder.js";
+import { screen } from "../../src/service/screen.js";
+import { MemoryStore } from "../../src/store/memory.js";
+import { encodeScreenResponse } from "../../src/wire/screen-response.js";
+import { screenResponse } from "./arbitraries.js";
+
+const reflective = (response: ScreenResponse) =>
+  Buffer.from(toBinary(ScreenResponseSchema, response));
+
+const root = new URL("../../", import.meta.url);
+
+describe("encodeScreenResponse on real answers", () => {
+  it("writes the bytes protobuf-es writes for 50 Toutiao Screens", async () => {
+    const policy = await loadPolicy(
+      new URL("policies/default.yaml", root).pathname,
+    );
+    const deps = {
+      policies: new PolicyHolder(policy),
+      store: new MemoryStore(),
+    };
+    const lines = readFileSync(
+      new URL("test/fixtures/toutiao-50.jsonl", root),
+      "utf8",
+    );
+    for (const line of lines.trim().split("\n")) {
+      const request = fromJsonString(ScreenRequestSchema, line);
+      const response = await screen(deps, request);
+      expect(encodeScreenResponse(response)).toStrictEqual(
+        reflective(response),
+      );
+    }
+  });
+});
+
+describe("encodeScreenResponse against protobuf-es", () => {
+  it("writes the same bytes for any response", () => {
+    fc.assert(
+      fc.property(screenResponse, (response) => {
+        expect(encodeScreenResponse(response)).toStrictEqual(
+          reflective(response),
+        );
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it("writes unknown fields back after the known ones", () => {
+    const withUnknown = new BinaryWriter()
+      .raw(toBinary(ScreenResponseSchema, create(ScreenResponseSchema, {})))
+      .tag(99, WireType.Varint)
+      .uint32(7)
+      .tag(1, WireType.LengthDelimited)
+      .string("r-1")
+      .finish();
+    const response = fromBinary(ScreenResponseSchema, withUnknown);
+    expect(encodeScreenResponse(response)).toStrictEqual(reflective(response));
+  });
+
+  it("writes an answer larger than its first buffer", () => {
+    const dropped = Array.from({ length: 1000 }, (_, i) => ({
+      candidateId: `item-${i}`,
+      reasons: [{ ruleId: "r", code: "c", article: "Art. 5(1)" }],
+    }));
+    const response = create(ScreenResponseSchema, { dropped });
+    expect(encodeScreenResponse(response)).toStrictEqual(reflective(response));
+  });
+
+  it("leaves the bytes it returned alone on the next encode", () => {
+    const first = create(ScreenResponseSchema, { requestId: "first" });
+    const bytes = encodeScreenResponse(first);
+    encodeScreenResponse(create(ScreenResponseSchema, { requestId: "next" }));
+    expect(bytes).toStrictEqual(reflective(first));
+  });
+});
+
+describe("encodeScreenResponse on values out of range", () => {
+  const cases = [
+    {
+      what: "a negative rank",
+      response: create(ScreenResponseSchema, { admitted: [{ rank: -1 }] }),
+    },
+    {
+      what: "a fractional limit",
+      response: create(ScreenResponseSchema, {
+        budget: { windows: [{ limit: 1.5 }] },
+      }),
+    },
+    {
+      what: "nanos past int32",
+      response: create(ScreenResponseSchema, {
+        budget: { nextAllowedAt: { nanos: 2 ** 31 } },
+      }),
+    },
+  ];
+
+  it.each(cases)("refuses $what as protobuf-es does", ({ response }) => {
+    const expected = failure(() => reflective(response));
+    expect(failure(() => encodeScreenResponse(response))).toBe(expected);
+    expect(expected).toMatch(/^cannot encode field /);
+  });
+});
+
+function failure(encode: () => unknown): string {
+  try {
+    encode();
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  }
+  return "no error";
+}
