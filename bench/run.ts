@@ -87,7 +87,11 @@ function parseFlags(argv: string[]): Flags {
     )
     .option("--sizes <list>", "candidates per Screen", "20,100,500")
     .option("--concurrency <list>", "closed-loop callers", "1,8,32")
-    .option("--stores <list>", "memory, redis", "memory,redis")
+    .option(
+      "--stores <list>",
+      "memory, redis, memory-log (decision log on)",
+      "memory,redis,memory-log",
+    )
     .option("--warmup-s <s>", "warm-up before each measured window", "1")
     .option("--duration-s <s>", "each measured window", "5")
     .option("--users <n>", "users the calls rotate over", "50000")
@@ -128,7 +132,7 @@ function settingsOf(flags: Flags, out: string): BenchSettings {
     sizes: numbers(flags.sizes),
     concurrencies: numbers(flags.concurrency),
     stores: flags.stores.split(",").map((s) => s.trim()) as (
-      "memory" | "redis"
+      "memory" | "redis" | "memory-log"
     )[],
     warmupS: Number(flags.warmupS),
     durationS: Number(flags.durationS),

@@ -93,6 +93,15 @@ async function startServers(
     ctx.servers.set(server.pid, `case 1, Redis store, n = ${size}`);
     list.push(server);
   }
+  if (ctx.settings.stores.includes("memory-log")) {
+    // What production pays by default: the decision log on. Its lines go
+    // to /dev/null, so that a disk's speed does not enter the figure.
+    const launch = ctx.launch("pushguard-memory-log");
+    const env = { ...launch.env, PUSHGUARD_DECISION_LOG: "/dev/null" };
+    const server = await startPushguard({ ...launch, env });
+    ctx.servers.set(server.pid, `case 1, in-memory store, decision log on`);
+    list.push(server);
+  }
   if (!ctx.settings.stores.includes("memory")) {
     await memory.stop();
     list.splice(list.indexOf(memory), 1);

@@ -17,7 +17,7 @@ import { buildWorkload, CLOCK_ANCHOR_MS, writeWorkload } from "./workload.js";
 export interface BenchSettings {
   readonly sizes: readonly number[];
   readonly concurrencies: readonly number[];
-  readonly stores: readonly ("memory" | "redis")[];
+  readonly stores: readonly ("memory" | "redis" | "memory-log")[];
   readonly warmupS: number;
   readonly durationS: number;
   readonly users: number;

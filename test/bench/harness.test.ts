@@ -21,7 +21,8 @@ const repoRoot = path.resolve(
 const TINY = [
   ...["--case", "floor,redis,rerank,soak,caps,hotpath,cold"],
   ...["--rerank-case", "mmr-emb32-100-10"],
-  ...["--sizes", "20", "--concurrency", "1,2", "--stores", "memory,redis"],
+  ...["--sizes", "20", "--concurrency", "1,2"],
+  ...["--stores", "memory,redis,memory-log"],
   ...["--warmup-s", "0.2", "--duration-s", "0.5", "--users", "300"],
   ...["--soak-s", "2", "--soak-every-s", "0.5", "--soak-users", "50"],
   ...["--redis-screens", "3", "--caps-duration-s", "0.2"],
@@ -56,6 +57,7 @@ describe("bench harness", () => {
       expect(text).toContain(section);
     }
     expect(floorErrors(text)).toEqual([]);
+    expect(text).toMatch(/^\| 20 \| 2 \| pushguard-memory-log \|/m);
   }, 180_000);
 });
 
