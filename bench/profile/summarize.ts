@@ -60,19 +60,20 @@ const AREAS: readonly (readonly [string, RegExp])[] = [
   ["pushguard decision log", /\/src\/decision-log\//],
   ["pushguard store", /\/src\/store\//],
   ["pushguard server", /\/src\/server\//],
+  ["pushguard codec", /\/src\/wire\//],
   ["pushguard other", /\/src\//],
   ["node internals", /^node:/],
 ];
 
 /** Functions whose inclusive time answers "what does this step cost". */
 const STEPS: readonly (readonly [string, RegExp])[] = [
-  ["decode request (fromBinary)", /^fromBinary$/],
-  ["encode response (toBinary)", /^toBinary$/],
+  ["decode request", /^(fromBinary|decodeScreenRequest)$/],
+  ["encode response", /^(toBinary|encodeScreenResponse)$/],
   ["screen (whole decision)", /^screen$/],
   ["runPipeline (rules)", /^runPipeline$/],
   ["validateScreenRequest", /^validateScreenRequest$/],
   ["label derive", /^derive$/],
-  ["buildResponse", /^buildResponse$/],
+  ["response message", /^screenResponse$/],
   ["metrics: observeDecision", /^observeDecision$/],
   ["metrics: rpc timer", /^(startTimer|endTimer|observe)$/],
   ["randomUUID", /^randomUUID$/],
