@@ -18,9 +18,9 @@
  *
  * A run is what Screen does between decoding and encoding: build the items,
  * derive labels (topics and word lists), run the rules. Candidates are
- * cloned before each run, outside the timing, so that nothing a previous
- * run cached on them (normalised titles) is reused. CPU time is the
- * process's user + system time around each run, summed.
+ * cloned before each run, outside the timing, as a server decodes each
+ * request anew (normalised titles live on the items, built per run). CPU
+ * time is the process's user + system time around each run, summed.
  */
 import { clone } from "@bufbuild/protobuf";
 import { timestampMs } from "@bufbuild/protobuf/wkt";
@@ -236,7 +236,7 @@ function report(
     `- input: one ScreenRequest of 100 Toutiao headlines (every 100th line),`,
     `  built by the Toutiao importer: ${mix}`,
     "- a run: build the items, derive labels, run the rules; candidates are",
-    "  cloned before each run, outside the timing (nothing cached reused)",
+    "  cloned before each run, outside the timing, as a server decodes anew",
     "- each case warmed up for 300 ms, then timed for 1.5 s (>= 200 runs);",
     "  cpu = process user + system time per run (the steadier figure on a",
     "  shared machine), wall median and p99 per run",

@@ -34,7 +34,8 @@ export interface ListHit {
 /**
  * Several named lists compiled into one automaton, so that a title is read
  * once for all of them. On the eleven shipped lists this is about four
- * times faster than eleven {@link WordList} scans (bench/rules/wordlists.ts).
+ * times faster than eleven {@link WordList} scans (bench/rules/wordlists.ts:
+ * 1.1 against 5.2 us a title, normalising included).
  */
 export interface WordListSet {
   /** The list names, in the order given. */
