@@ -8,10 +8,11 @@
  * the wire in both directions: what any gRPC service pays before its own
  * work, with the same request and response sizes as pushguard.
  *
- * With `codec`, the second floor: the same, plus protobuf-es on both
- * sides, as pushguard does it (fromBinary of the request into a
- * ScreenRequest, toBinary of the stored ScreenResponse, decoded once at
- * start): what any protobuf-es service pays before its own work.
+ * With `codec`, the second floor: the same, plus the codec pushguard's
+ * server uses for Screen (src/wire: the request decoded into a
+ * ScreenRequest, the stored ScreenResponse, decoded once at start,
+ * encoded again for every call): what pushguard pays for its messages
+ * before its own work.
  *
  * Same server options as pushguard (a 16 MiB receive limit); no health or
  * reflection services, which are not on the call path.
@@ -22,11 +23,10 @@
  */
 import { readFileSync } from "node:fs";
 import * as grpc from "@grpc/grpc-js";
-import { fromBinary, toBinary } from "@bufbuild/protobuf";
-import {
-  ScreenRequestSchema,
-  ScreenResponseSchema,
-} from "../../src/gen/pushguard/v1/pushguard_pb.js";
+import { fromBinary } from "@bufbuild/protobuf";
+import { ScreenResponseSchema } from "../../src/gen/pushguard/v1/pushguard_pb.js";
+import { decodeScreenRequest } from "../../src/wire/screen-request.js";
+import { encodeScreenResponse } from "../../src/wire/screen-response.js";
 
 const SCREEN_PATH = "/pushguard.v1.PushGuard/Screen";
 
@@ -68,10 +68,8 @@ function bytesHandler(reply: Buffer): Handler {
 function codecHandler(reply: Buffer): Handler {
   const response = fromBinary(ScreenResponseSchema, reply);
   return (call, callback) => {
-    const bytes = call.request;
-    const view = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length);
-    fromBinary(ScreenRequestSchema, view);
-    callback(null, Buffer.from(toBinary(ScreenResponseSchema, response)));
+    decodeScreenRequest(call.request);
+    callback(null, encodeScreenResponse(response));
   };
 }
 

@@ -6,6 +6,9 @@
  * decision (`screen`: validation, state read, labels, rules, commit,
  * response message), and encoding the response; then the decision split
  * by rule, each rule's `apply` and the label derivation timed apart.
+ * Decoding and encoding use the server's codec for Screen (src/wire);
+ * protobuf-es's reflective `fromBinary` and `toBinary` are timed beside
+ * them, batch for batch in turn, for comparison.
  *
  *   node --import tsx bench/hotpath/measure.ts '<HotpathJob as JSON>'
  *
@@ -24,6 +27,8 @@ import type { Policy } from "../../src/policy/policy.js";
 import { PolicyHolder } from "../../src/service/policy-holder.js";
 import { screen } from "../../src/service/screen.js";
 import { MemoryStore } from "../../src/store/memory.js";
+import { decodeScreenRequest } from "../../src/wire/screen-request.js";
+import { encodeScreenResponse } from "../../src/wire/screen-response.js";
 import {
   CLOCK_ANCHOR_MS,
   readWorkload,
@@ -41,9 +46,15 @@ export interface HotpathJob {
 /** CPU µs per call of each step at one list size. */
 export interface HotpathRow {
   readonly size: number;
+  /** With the server's codec (src/wire). */
   readonly decodeUs: number;
+  /** protobuf-es's `fromBinary`, as the server decoded before src/wire. */
+  readonly decodeReflectiveUs: number;
   readonly screenUs: number;
+  /** With the server's codec (src/wire). */
   readonly encodeUs: number;
+  /** protobuf-es's `toBinary` and the copy into a Buffer it needed. */
+  readonly encodeReflectiveUs: number;
   readonly calls: number;
   /**
    * µs per Screen of each rule's `apply` (by rule id) and of the label
@@ -63,24 +74,29 @@ async function measure(job: HotpathJob): Promise<HotpathRow> {
     requestBytes(workload, k, CLOCK_ANCHOR_MS + k),
   );
   // Decoded one at a time and dropped, as a server does.
-  const decodeUs = await timed(job.seconds, () => {
-    for (const b of bytes) fromBinary(ScreenRequestSchema, b);
-    return bytes.length;
-  });
+  const decode = inTurn(
+    job.seconds,
+    () => bytes.forEach((b) => decodeScreenRequest(b)),
+    () => bytes.forEach((b) => fromBinary(ScreenRequestSchema, view(b))),
+  );
   const screenRun = await screens(policy, bytes, job.seconds);
   const { responses } = screenRun;
-  const encodeUs = await timed(job.seconds, () => {
-    for (const r of responses) toBinary(ScreenResponseSchema, r);
-    return responses.length;
-  });
+  const encode = inTurn(
+    job.seconds,
+    () => responses.forEach((r) => encodeScreenResponse(r)),
+    () =>
+      responses.forEach((r) => Buffer.from(toBinary(ScreenResponseSchema, r))),
+  );
   const parts = new Map<string, number>();
   const split = await screens(timedPolicy(policy, parts), bytes, job.seconds);
   const perScreen = (us: number) => us / split.calls;
   return {
     size: workload.size,
-    decodeUs,
+    decodeUs: decode.codec / bytes.length,
+    decodeReflectiveUs: decode.reflective / bytes.length,
     screenUs: screenRun.us,
-    encodeUs,
+    encodeUs: encode.codec / responses.length,
+    encodeReflectiveUs: encode.reflective / responses.length,
     calls: screenRun.calls,
     parts: Object.fromEntries([...parts].map(([k, v]) => [k, perScreen(v)])),
   };
@@ -99,7 +115,7 @@ async function screens(policy: Policy, bytes: Uint8Array[], seconds: number) {
   let cpuUs = 0;
   let stopAt = Infinity;
   for (let pass = 0; calls === 0 || performance.now() < stopAt; pass += 1) {
-    const requests = bytes.map((b) => fromBinary(ScreenRequestSchema, b));
+    const requests = bytes.map((b) => decodeScreenRequest(b));
     const deps = { policies, store: new MemoryStore() };
     const start = process.cpuUsage();
     responses = await screenAll(deps, requests);
@@ -150,17 +166,39 @@ function timedPolicy(policy: Policy, totals: Map<string, number>): Policy {
 }
 
 /**
- * CPU µs per item of `batch` (which returns how many items it did), after
- * three warm-up passes, over at least `seconds`.
+ * CPU µs per run of `codec` and of `reflective`, one batch of each in
+ * turn (so that a change in the machine's load weighs on both alike),
+ * after three warm-up rounds, for at least `seconds` each.
  */
-async function timed(seconds: number, batch: () => number): Promise<number> {
-  for (let i = 0; i < 3; i += 1) batch();
+function inTurn(seconds: number, codec: () => void, reflective: () => void) {
+  for (let i = 0; i < 3; i += 1) {
+    codec();
+    reflective();
+  }
+  const totals = { codec: 0, reflective: 0 };
+  const stopAt = performance.now() + seconds * 2000;
+  let rounds = 0;
+  while (rounds === 0 || performance.now() < stopAt) {
+    totals.codec += cpuUs(codec);
+    totals.reflective += cpuUs(reflective);
+    rounds += 1;
+  }
+  return {
+    codec: totals.codec / rounds,
+    reflective: totals.reflective / rounds,
+  };
+}
+
+function cpuUs(run: () => void): number {
   const start = process.cpuUsage();
-  const stopAt = performance.now() + seconds * 1000;
-  let items = 0;
-  while (performance.now() < stopAt) items += batch();
+  run();
   const used = process.cpuUsage(start);
-  return (used.user + used.system) / items;
+  return used.user + used.system;
+}
+
+/** A plain view of a Buffer, as the server handed protobuf-es before. */
+function view(bytes: Uint8Array): Uint8Array {
+  return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
 const job = JSON.parse(process.argv[2] ?? "{}") as HotpathJob;
