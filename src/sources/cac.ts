@@ -105,6 +105,12 @@ function parseRow(fields: string[], where: string): CacSource {
 export class CacSourceList {
   readonly sources: readonly CacSource[];
   private readonly byName = new Map<string, CacSource>();
+  /**
+   * The keys that are their own key: a name sent exactly so is found
+   * without normalising it. Rankers send the listed names as written,
+   * and normalising was most of this rule's time.
+   */
+  private readonly byKeyAsWritten = new Map<string, CacSource>();
   private readonly byDomain = new Map<string, CacSource>();
   private readonly domains: DomainSet;
 
@@ -121,6 +127,9 @@ export class CacSourceList {
       }
     }
     this.domains = new DomainSet(this.byDomain.keys());
+    for (const [key, source] of this.byName) {
+      if (sourceNameKey(key) === key) this.byKeyAsWritten.set(key, source);
+    }
   }
 
   private index(key: string, source: CacSource): void {
@@ -155,7 +164,9 @@ export class CacSourceList {
 
   /** The source listed under this name or alias, after normalisation. */
   matchName(name: string): CacSource | undefined {
-    return this.byName.get(sourceNameKey(name));
+    return (
+      this.byKeyAsWritten.get(name) ?? this.byName.get(sourceNameKey(name))
+    );
   }
 
   /**

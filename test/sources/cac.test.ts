@@ -100,6 +100,29 @@ describe("CacSourceList.matchName", () => {
   });
 });
 
+describe("CacSourceList.matchName as written and normalised", () => {
+  const written = shipped.sources.flatMap((s) => [s.name, ...s.aliases]);
+
+  it("finds every listed name and alias sent as written or padded", () => {
+    const differing = written.filter(
+      (name) => shipped.matchName(name) !== shipped.matchName(` ${name}\u3000`),
+    );
+    expect(differing).toEqual([]);
+    expect(written.filter((n) => !shipped.matchName(n))).toEqual([]);
+  });
+
+  it("never finds a key sent as a name when it normalises to another", () => {
+    const name = "e \u0301";
+    const list = new CacSourceList([
+      { seq: 1, name, category: "", subCategory: "", aliases: [] },
+    ]);
+    expect(sourceNameKey(name)).toBe("e\u0301");
+    expect(sourceNameKey("e\u0301")).toBe("\u00e9");
+    expect(list.matchName(name)?.seq).toBe(1);
+    expect(list.matchName("e\u0301")).toBeUndefined();
+  });
+});
+
 describe("CacSourceList.matchDomain", () => {
   it.each([
     ["people.com.cn", "人民网"],
