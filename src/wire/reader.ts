@@ -47,6 +47,11 @@ function joinPath(outer: string, inner: string): string {
   return inner.startsWith("[") ? outer + inner : `${outer}.${inner}`;
 }
 
+// Read once: through some module loaders (tsx's CommonJS interop) every
+// `WireType.X` is a getter call, which the tag of every field would pay.
+const { Varint, Bit64, LengthDelimited, StartGroup, EndGroup, Bit32 } =
+  WireType;
+
 /** protobuf-es's default recursion limit, which bounds nested groups. */
 const RECURSION_LIMIT = 100;
 
@@ -76,6 +81,14 @@ export class WireReader {
    */
   tag(): number {
     const start = this.pos;
+    if (start < this.len) {
+      // A field number up to 15 and a valid wire type: one byte.
+      const first = this.buf[start] ?? 0;
+      if (first < 0x80 && first >= 8 && (first & 7) <= Bit32) {
+        this.pos = start + 1;
+        return first;
+      }
+    }
     const tag = this.uint32();
     const bytes = this.pos - start;
     if (bytes > 5 || (bytes === 5 && (this.buf[this.pos - 1] ?? 0) > 0x0f)) {
@@ -84,7 +97,7 @@ export class WireReader {
     if (tag >>> 3 === 0) {
       throw new DecodeError("", "invalid tag: field number 0");
     }
-    if ((tag & 7) > WireType.Bit32) {
+    if ((tag & 7) > Bit32) {
       throw new DecodeError("", `invalid tag: wire type ${tag & 7}`);
     }
     return tag;
@@ -252,21 +265,21 @@ export class WireReader {
   /** Skips one value of `wireType`, groups up to `limit` deep. */
   skip(wireType: number, fieldNo: number, limit: number): void {
     switch (wireType) {
-      case WireType.Varint:
+      case Varint:
         while ((this.buf[this.pos++] ?? 0) & 0x80);
         break;
-      case WireType.Bit64:
+      case Bit64:
         this.pos += 8;
         break;
-      case WireType.LengthDelimited: {
+      case LengthDelimited: {
         const length = this.uint32();
         this.pos += length;
         break;
       }
-      case WireType.StartGroup:
+      case StartGroup:
         this.skipGroup(fieldNo, limit);
         break;
-      case WireType.Bit32:
+      case Bit32:
         this.pos += 4;
         break;
       default:
@@ -279,7 +292,7 @@ export class WireReader {
     if (limit <= 0) throw new DecodeError("", "groups nested too deep");
     for (;;) {
       const tag = this.tag();
-      if ((tag & 7) === WireType.EndGroup) {
+      if ((tag & 7) === EndGroup) {
         if (tag >>> 3 === fieldNo) return;
         throw new DecodeError("", `group ${fieldNo} ends as ${tag >>> 3}`);
       }

@@ -323,9 +323,12 @@ function readCandidateField(
   }
 }
 
+/** Read once (see reader.ts). */
+const LENGTH_DELIMITED = WireType.LengthDelimited;
+
 /** Packed (length-delimited) or one float per tag, as protobuf-es reads. */
 function readFloats(r: WireReader, tag: number, into: number[]): void {
-  if ((tag & 7) !== WireType.LengthDelimited) {
+  if ((tag & 7) !== LENGTH_DELIMITED) {
     into.push(r.float());
     return;
   }

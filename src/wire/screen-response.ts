@@ -42,9 +42,12 @@ export function encodeScreenResponse(response: ScreenResponse): Buffer {
   return writer.finish();
 }
 
+/** Read once: through some module loaders it is a getter (see reader.ts). */
+const LENGTH_DELIMITED = WireType.LengthDelimited;
+
 /** Tag of a length-delimited field: what every field here but ints is. */
 function delimited(no: number): number {
-  return (no << 3) | WireType.LengthDelimited;
+  return (no << 3) | LENGTH_DELIMITED;
 }
 
 /** Tag of a varint field. */

@@ -12,15 +12,16 @@ const INITIAL_BYTES = 16 * 1024;
 
 /**
  * Longest string encoded in JS; longer ones go to Buffer's encoder. A
- * Screen's answer holds strings of every representation V8 has (flat
- * candidate ids, policy strings sliced from a two-byte YAML file,
- * messages concatenated from templates): a JS loop over their char codes
- * wins only while they are short. Encoding the answers to 200 real
- * Toutiao Screens of 100 candidates, µs per answer: JS up to 256 chars
- * 158, up to 32 chars 154, up to 20 chars 57, up to 16 chars 58, up to
- * 8 chars 82; protobuf-es's `toBinary` 139.
+ * loop over char codes is quick on a flat string but slow on a rope:
+ * the messages of a Screen's answer are concatenated from templates
+ * ("list already holds its 3 slots"), and V8 reads such a string's
+ * characters one call into the runtime at a time. V8 makes no rope under
+ * 13 characters. Encoding the answers to 200 real Toutiao Screens of 100
+ * candidates, µs per answer, A/B in one process: JS up to 256 chars 158,
+ * up to 32 chars 154, up to 20 chars 57, up to 16 chars 58, up to 12
+ * chars 62, up to 8 chars 82; protobuf-es's `toBinary` 139.
  */
-const JS_MAX_CHARS = 16;
+const JS_MAX_CHARS = 12;
 
 export class WireWriter {
   private buf = Buffer.allocUnsafe(INITIAL_BYTES);
