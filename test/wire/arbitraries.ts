@@ -138,7 +138,8 @@ export const candidate: fc.Arbitrary<Candidate> = candidateInit.map((init) =>
   create(CandidateSchema, init as CandidateInit),
 );
 
-const reason = fc.record(
+/** A Reason's init: any subset of its fields. */
+export const reason = fc.record(
   { ruleId: text, code: text, article: text, message: text },
   { requiredKeys: [] },
 );

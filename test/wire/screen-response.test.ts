@@ -9,6 +9,7 @@ import {
 } from "@bufbuild/protobuf";
 import { BinaryWriter, WireType } from "@bufbuild/protobuf/wire";
 import {
+  ReasonSchema,
   ScreenRequestSchema,
   ScreenResponseSchema,
   type ScreenResponse,
@@ -18,7 +19,11 @@ import { PolicyHolder } from "../../src/service/policy-holder.js";
 import { screen } from "../../src/service/screen.js";
 import { MemoryStore } from "../../src/store/memory.js";
 import { encodeScreenResponse } from "../../src/wire/screen-response.js";
-import { screenResponse } from "./arbitraries.js";
+import { reason, screenResponse, text } from "./arbitraries.js";
+
+function concat(...parts: ArrayLike<number>[]): Uint8Array {
+  return Uint8Array.from(parts.flatMap((part) => Array.from(part)));
+}
 
 const reflective = (response: ScreenResponse) =>
   Buffer.from(toBinary(ScreenResponseSchema, response));
@@ -58,6 +63,59 @@ describe("encodeScreenResponse against protobuf-es", () => {
       }),
       { numRuns: 500 },
     );
+  });
+
+  it("writes the same bytes when reasons repeat", () => {
+    const pool = fc.array(reason, { minLength: 1, maxLength: 3 });
+    const repeating = pool.chain((reasons) =>
+      fc.array(
+        fc.record({
+          candidateId: text,
+          reasons: fc.array(fc.constantFrom(...reasons), { maxLength: 3 }),
+        }),
+        { maxLength: 6 },
+      ),
+    );
+    fc.assert(
+      fc.property(repeating, (dropped) => {
+        const response = create(ScreenResponseSchema, { dropped });
+        expect(encodeScreenResponse(response)).toStrictEqual(
+          reflective(response),
+        );
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("copies a reason only when it is the last one by value", () => {
+    const reason = { ruleId: "r", code: "c", article: "Art. 5(1)" };
+    const first = create(ScreenResponseSchema, {
+      dropped: [{ candidateId: "a", reasons: [{ ...reason, message: "m" }] }],
+    });
+    encodeScreenResponse(first);
+    const kept = first.dropped[0]?.reasons[0];
+    if (kept !== undefined) kept.message = "changed";
+    const next = create(ScreenResponseSchema, {
+      dropped: [
+        { candidateId: "b", reasons: [{ ...reason, message: "changed" }] },
+      ],
+    });
+    expect(encodeScreenResponse(next)).toStrictEqual(reflective(next));
+  });
+
+  it("does not copy a reason that carries unknown fields", () => {
+    const plain = { ruleId: "r", code: "c", article: "a", message: "m" };
+    const withUnknown = fromBinary(
+      ReasonSchema,
+      concat(toBinary(ReasonSchema, create(ReasonSchema, plain)), [0xc8, 6, 1]),
+    );
+    const response = create(ScreenResponseSchema, {
+      dropped: [
+        { candidateId: "a", reasons: [withUnknown, plain] },
+        { candidateId: "b", reasons: [plain, withUnknown] },
+      ],
+    });
+    expect(encodeScreenResponse(response)).toStrictEqual(reflective(response));
   });
 
   it("writes unknown fields back after the known ones", () => {
