@@ -4,12 +4,26 @@
  *
  * Why: issue 7 asks that a Screen of 100 candidates cost at most 1.5x the
  * server CPU of a bare grpc-js echo of the same bytes (300 to 500 µs a
- * call on the bench machine). `fromBinary` alone took about 600 µs to
- * decode such a request (31.7 kB, 100 real Toutiao headlines): a
- * dispatch through a Map per field, a tag array per field, `create()` per
- * message and a TextDecoder call per string. This decoder does the same
- * work in one switch per message and object literals of a fixed shape;
- * bench/results and `npm run bench -- --case hotpath` give the figures.
+ * call on the bench machine). `fromBinary` alone took 500 to 600 µs to
+ * decode such a request (31.7 kB, 100 real Toutiao headlines): a lookup
+ * in a Map and a tag array per field, `create()` per message and a
+ * TextDecoder call per string. This decoder does the same work in one
+ * switch per message, object literals of a fixed shape and strings
+ * decoded in JS (utf8.ts). CPU µs per request, A/B batch for batch in one
+ * process (`npm run bench -- --case hotpath`, load 2.3-2.7):
+ *
+ * | headlines (request bytes) | fromBinary | this |
+ * | --- | ---: | ---: |
+ * | 20 (6.4 kB) | 95 | 39 |
+ * | 100 (31.8 kB) | 514 | 195 |
+ * | 500 (159 kB) | 2,100 | 814 |
+ *
+ * Tried and dropped: a table of the strings seen earlier in the request
+ * (a third of them repeat, but the lookups cost more than they saved:
+ * 216 against 186 µs), one reused array for the UTF-16 units, Buffer's
+ * and TextDecoder's decoders for short strings (utf8.ts). Kept: the
+ * string read last is compared before decoding, for `sourceTitle`
+ * (reader.ts; 281 against 341 µs under load 3.5).
  *
  * It must track the proto: every field of every message below is handled
  * by hand. test/wire/coverage.test.ts walks the generated descriptors and
