@@ -34,6 +34,11 @@ function localTime(nowMs: number, zone: string): DateTime {
 interface LocalDay {
   readonly startMs: number;
   readonly nextMs: number;
+  /**
+   * True when the day starts at 00:00 and is 24 hours long at one UTC
+   * offset: its clock is then the time since its start.
+   */
+  readonly uniform: boolean;
 }
 
 const DAY_MS = 86_400_000;
@@ -58,9 +63,17 @@ function localDay(nowMs: number, zone: string): LocalDay {
     return known;
   }
   const start = localTime(nowMs, zone).startOf("day");
+  // Where midnight does not exist, luxon starts the day at 01:00, and a
+  // day later is 01:00 too: the next day's start is its own start of day.
+  const next = start.plus({ days: 1 }).startOf("day");
   const day = {
     startMs: start.toMillis(),
-    nextMs: start.plus({ days: 1 }).toMillis(),
+    nextMs: next.toMillis(),
+    uniform:
+      next.toMillis() - start.toMillis() === DAY_MS &&
+      next.offset === start.offset &&
+      start.hour === 0 &&
+      start.minute === 0,
   };
   if (daysByZone.size >= MAX_REMEMBERED_ZONES) daysByZone.clear();
   daysByZone.set(zone, day);
@@ -78,14 +91,15 @@ export function nextLocalMidnightMs(nowMs: number, zone: string): number {
 }
 
 /**
- * Minutes since local midnight. On a day of exactly 24 hours the offset
- * is the same all day (no zone has two transitions that cancel on one
- * day), so the clock is the time since midnight; on a DST day luxon
- * reads it.
+ * Minutes since local midnight. On a uniform day the offset is the same
+ * all day (no zone has two transitions that cancel within one day), so
+ * the clock is the time since midnight. Luxon reads it on any other day:
+ * a DST day, or the day whose midnight does not exist (Santiago springs
+ * forward at 24:00: that day starts at 01:00 and is 23 hours long).
  */
 function minuteOfDay(nowMs: number, zone: string): number {
   const day = localDay(nowMs, zone);
-  if (day.nextMs - day.startMs === DAY_MS) {
+  if (day.uniform) {
     return Math.floor((nowMs - day.startMs) / MINUTE_MS);
   }
   const now = localTime(nowMs, zone);
