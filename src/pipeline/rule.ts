@@ -39,7 +39,8 @@ export interface Removal {
 
 /** What a rule kept (in order) and what it removed. */
 export interface RuleOutcome {
-  readonly kept: Item[];
+  /** May be the very array the rule was given, when it kept them all. */
+  readonly kept: readonly Item[];
   readonly removed: Removal[];
   /**
    * When the rule holds the whole list until later (quiet hours, back-off),
@@ -95,16 +96,28 @@ export function itemRule(id: string, article: string, check: ItemCheck): Rule {
     id,
     article,
     apply(items, ctx) {
-      const kept: Item[] = [];
+      // Most rules keep most lists whole: the kept list is copied only
+      // from the first removal on, so a rule that keeps all returns its
+      // input as it is.
+      let kept: Item[] | undefined;
       const removed: Removal[] = [];
-      for (const item of items) {
+      items.forEach((item, at) => {
         const reason = check(item, ctx);
-        if (reason === undefined) kept.push(item);
-        else removed.push({ item, reason });
-      }
-      return { kept, removed };
+        if (reason === undefined) {
+          kept?.push(item);
+          return;
+        }
+        kept ??= items.slice(0, at);
+        removed.push({ item, reason });
+      });
+      return { kept: kept ?? items, removed };
     },
   };
+}
+
+/** The outcome of a rule that keeps the whole list as it came. */
+export function keepAll(items: readonly Item[]): RuleOutcome {
+  return { kept: items, removed: [] };
 }
 
 /** Builds a reason of the given rule. */

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { itemRule, reasonOf, type Rule } from "../../pipeline/rule.js";
+import { itemRule, keepAll, reasonOf, type Rule } from "../../pipeline/rule.js";
 import { complaintSubject } from "../../store/complaint-id.js";
 import { defineRuleType } from "../registry.js";
 
@@ -35,9 +35,7 @@ export const complaintThreshold = defineRuleType({
     return {
       ...rule,
       apply: (items, ctx) =>
-        ctx.complaints.size === 0
-          ? { kept: [...items], removed: [] }
-          : rule.apply(items, ctx),
+        ctx.complaints.size === 0 ? keepAll(items) : rule.apply(items, ctx),
       complaintThreshold: params.threshold,
     };
   },

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import {
+  keepAll,
   reasonOf,
   type DecisionContext,
   type Rule,
@@ -53,7 +54,7 @@ export const fatigueBackoff = defineRuleType({
       article: identity.article,
       apply(items, ctx) {
         const hold = backoffOf(params, ctx);
-        if (hold === undefined) return { kept: [...items], removed: [] };
+        if (hold === undefined) return keepAll(items);
         const reason = reasonOf(
           identity,
           "fatigue.backoff",

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { reasonOf, type Rule } from "../../pipeline/rule.js";
+import { keepAll, reasonOf, type Rule } from "../../pipeline/rule.js";
 import { defineRuleType } from "../registry.js";
 import { applyTier, limitsOf, type TierCaps } from "./frequency-cap.js";
 import { windowSchema } from "./windows.js";
@@ -42,7 +42,7 @@ export const minorCaps = defineRuleType({
       id: identity.id,
       article: identity.article,
       apply(items, ctx) {
-        if (!ctx.minor) return { kept: [...items], removed: [] };
+        if (!ctx.minor) return keepAll(items);
         if (!ctx.stateAvailable) {
           const removed = items.map((item) => ({ item, reason: unavailable }));
           return { kept: [], removed };

@@ -3,6 +3,7 @@ import { Targeting } from "../../gen/pushguard/v1/pushguard_pb.js";
 import type { Item } from "../../pipeline/item.js";
 import {
   itemRule,
+  keepAll,
   reasonOf,
   type ItemCheck,
   type Rule,
@@ -36,7 +37,7 @@ export const minorProtection = defineRuleType({
       id: identity.id,
       article: identity.article,
       apply(items, ctx) {
-        if (!ctx.minor) return { kept: [...items], removed: [] };
+        if (!ctx.minor) return keepAll(items);
         return runSteps(items, [
           (survivors) => content.apply(survivors, ctx),
           quietStep(identity, params.nightHours, "minor.night", ctx),
@@ -50,14 +51,13 @@ function minorContentCheck(
   identity: RuleIdentity,
   unsuitable: readonly string[],
 ): ItemCheck {
+  const profiled = reasonOf(
+    identity,
+    "minor.profile_targeting",
+    "item was chosen from a personal profile; minors are not profiled",
+  );
   return (item: Item) => {
-    if (item.candidate.targeting === Targeting.PROFILE) {
-      return reasonOf(
-        identity,
-        "minor.profile_targeting",
-        "item was chosen from a personal profile; minors are not profiled",
-      );
-    }
+    if (item.candidate.targeting === Targeting.PROFILE) return profiled;
     for (const label of unsuitable) {
       const origin = item.labels.get(label);
       if (origin === undefined) continue;

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { Item } from "../../pipeline/item.js";
 import {
+  keepAll,
   reasonOf,
   type DecisionContext,
   type RuleOutcome,
@@ -62,7 +63,7 @@ export function quietStep(
   };
   return (items: readonly Item[]): RuleOutcome => {
     const endMs = spanEndMs(span, ctx.nowMs, ctx.timeZone);
-    if (endMs === undefined) return { kept: [...items], removed: [] };
+    if (endMs === undefined) return keepAll(items);
     const hours = `${quiet.start}-${quiet.end} in ${ctx.timeZone}`;
     const held = quiet.action === "hold";
     const reason = reasonOf(
