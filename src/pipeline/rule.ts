@@ -95,24 +95,32 @@ export function itemRule(id: string, article: string, check: ItemCheck): Rule {
   return {
     id,
     article,
-    apply(items, ctx) {
-      // Most rules keep most lists whole: the kept list is copied only
-      // from the first removal on, so a rule that keeps all returns its
-      // input as it is.
-      let kept: Item[] | undefined;
-      const removed: Removal[] = [];
-      items.forEach((item, at) => {
-        const reason = check(item, ctx);
-        if (reason === undefined) {
-          kept?.push(item);
-          return;
-        }
-        kept ??= items.slice(0, at);
-        removed.push({ item, reason });
-      });
-      return { kept: kept ?? items, removed };
-    },
+    apply: (items, ctx) => decideEach(items, (item) => check(item, ctx)),
   };
+}
+
+/**
+ * Keeps the items `check` finds no reason against, in order, and removes
+ * the others with their reasons. Most rules keep most lists whole, so the
+ * kept list is copied only from the first removal on: a rule that keeps
+ * all returns its input as it is.
+ */
+export function decideEach(
+  items: readonly Item[],
+  check: (item: Item) => Reason | undefined,
+): RuleOutcome {
+  let kept: Item[] | undefined;
+  const removed: Removal[] = [];
+  items.forEach((item, at) => {
+    const reason = check(item);
+    if (reason === undefined) {
+      kept?.push(item);
+      return;
+    }
+    kept ??= items.slice(0, at);
+    removed.push({ item, reason });
+  });
+  return { kept: kept ?? items, removed };
 }
 
 /** The outcome of a rule that keeps the whole list as it came. */

@@ -1,5 +1,11 @@
 import { z } from "zod";
-import { itemRule, reasonOf, type Rule } from "../../pipeline/rule.js";
+import {
+  decideEach,
+  keepAll,
+  reasonOf,
+  type DecisionContext,
+  type Rule,
+} from "../../pipeline/rule.js";
 import { defineRuleType } from "../registry.js";
 
 const HOUR_MS = 3_600_000;
@@ -22,21 +28,45 @@ export const repeatItem = defineRuleType({
   }),
   create(identity, params): Rule {
     const windowMs = params.windowHours * HOUR_MS;
-    const rule = itemRule(identity.id, identity.article, (item, ctx) => {
-      const sinceMs = ctx.nowMs - windowMs;
-      const last = ctx.state.deliveries.findLast(
-        (delivery) =>
-          delivery.itemId === item.candidate.id && delivery.atMs > sinceMs,
-      );
-      if (last === undefined) return undefined;
-      const hours = ((ctx.nowMs - last.atMs) / HOUR_MS).toFixed(1);
-      return reasonOf(
-        identity,
-        "repeat.item",
-        `item was pushed ${hours}h ago, within the ${params.windowHours}h ` +
-          "repeat window",
-      );
-    });
-    return { ...rule, needsState: true };
+    return {
+      id: identity.id,
+      article: identity.article,
+      apply(items, ctx) {
+        const lastPushed = lastPushes(ctx, windowMs);
+        if (lastPushed.size === 0) return keepAll(items);
+        return decideEach(items, (item) => {
+          const atMs = lastPushed.get(item.candidate.id);
+          if (atMs === undefined) return undefined;
+          const hours = ((ctx.nowMs - atMs) / HOUR_MS).toFixed(1);
+          return reasonOf(
+            identity,
+            "repeat.item",
+            `item was pushed ${hours}h ago, within the ` +
+              `${params.windowHours}h repeat window`,
+          );
+        });
+      },
+      needsState: true,
+    };
   },
 });
+
+/**
+ * When each item the user was pushed within the window last went out,
+ * read once per list rather than searched for every candidate.
+ */
+function lastPushes(
+  ctx: DecisionContext,
+  windowMs: number,
+): Map<string, number> {
+  const sinceMs = ctx.nowMs - windowMs;
+  const last = new Map<string, number>();
+  for (const delivery of ctx.state.deliveries) {
+    if (delivery.atMs <= sinceMs) continue;
+    const known = last.get(delivery.itemId);
+    if (known === undefined || delivery.atMs >= known) {
+      last.set(delivery.itemId, delivery.atMs);
+    }
+  }
+  return last;
+}
