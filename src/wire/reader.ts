@@ -11,6 +11,12 @@
  * decoders prefix the field (`candidates[3].title: invalid UTF-8`).
  * test/wire/screen-request.test.ts checks both on random and damaged
  * bytes.
+ *
+ * Why not protobuf-es's `BinaryReader` itself: its `tag()` returns a new
+ * array per field and its strings go through TextDecoder. The decoder of
+ * screen-request.ts on top of it took 290 to 316 µs per request of 100
+ * Toutiao headlines, on this reader 171 to 178 (in-process A/B, load
+ * 2.6; `fromBinary` 440 to 476).
  */
 import type { UnknownField } from "@bufbuild/protobuf";
 import { protoInt64 } from "@bufbuild/protobuf";
