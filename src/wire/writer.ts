@@ -5,12 +5,11 @@
  * varints, little-endian floats, strings as UTF-8 with a lone surrogate
  * as U+FFFD, and the length of a nested message in front of it.
  *
- * Why not protobuf-es's `BinaryWriter` itself: a fork stack, a
- * TextEncoder call per string over 32 characters and a copy in `finish`
- * on top of the copy into a Buffer. The encoder of screen-response.ts on
- * top of it took 86 to 88 µs per answer to 100 Toutiao headlines, on this
- * writer 53 (26 to 30 with repeated reasons copied; in-process A/B, load
- * 2.8; `toBinary` 112 to 120).
+ * Why not protobuf-es's `BinaryWriter` itself: a fork stack, checks on
+ * every number and a TextEncoder call per string over 32 characters. The
+ * encoder of screen-response.ts on top of it took 86 to 88 µs per answer
+ * to 100 Toutiao headlines, on this writer 53 (26 to 30 with repeated
+ * reasons copied; in-process A/B, load 2.8; `toBinary` 112 to 120).
  */
 import { protoInt64 } from "@bufbuild/protobuf";
 
