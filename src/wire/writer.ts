@@ -2,8 +2,8 @@
  * A growable byte buffer for the specialised encoders of this folder (see
  * screen-response.ts for why they exist). It writes what protobuf-es's
  * `BinaryWriter` writes for the same values, byte for byte: canonical
- * varints, little-endian floats, strings as UTF-8 with a lone surrogate
- * as U+FFFD, and the length of a nested message in front of it.
+ * varints, strings as UTF-8 with a lone surrogate as U+FFFD, and the
+ * length of a nested message in front of it.
  *
  * Why not protobuf-es's `BinaryWriter` itself: a fork stack, checks on
  * every number and a TextEncoder call per string over 32 characters. The
