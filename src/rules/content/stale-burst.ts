@@ -2,9 +2,9 @@ import { timestampMs } from "@bufbuild/protobuf/wkt";
 import { z } from "zod";
 import type { Item } from "../../pipeline/item.js";
 import {
+  decideEach,
   reasonOf,
   type DecisionContext,
-  type Removal,
   type Rule,
 } from "../../pipeline/rule.js";
 import { defineRuleType, type RuleIdentity } from "../registry.js";
@@ -67,7 +67,11 @@ export const staleBurst = defineRuleType({
 interface Burst {
   readonly identity: RuleIdentity;
   readonly params: Params;
-  readonly hot: ReadonlySet<string>;
+  /**
+   * Topics of the user's recent pushes, read at the first old item: most
+   * lists hold none, and the user's history holds hundreds of topics.
+   */
+  readonly hot: () => ReadonlySet<string>;
   /** Old items kept so far per topic, hot topics starting at 1. */
   readonly counts: Map<string, number>;
 }
@@ -79,24 +83,18 @@ function dropBursts(
   ctx: DecisionContext,
 ) {
   const applies = kindFilter(params.kinds);
+  let hot: Set<string> | undefined;
   const burst: Burst = {
     identity,
     params,
-    hot: hotTopics(ctx, params),
+    hot: () => (hot ??= hotTopics(ctx, params)),
     counts: new Map<string, number>(),
   };
-  const kept: Item[] = [];
-  const removed: Removal[] = [];
-  for (const item of items) {
+  return decideEach(items, (item) => {
     const age = applies(item.candidate.kind) ? ageDays(item, ctx) : undefined;
-    const reason =
-      age === undefined || age <= params.staleAfterDays
-        ? undefined
-        : countOldItem(burst, item, age);
-    if (reason === undefined) kept.push(item);
-    else removed.push({ item, reason });
-  }
-  return { kept, removed };
+    if (age === undefined || age <= params.staleAfterDays) return undefined;
+    return countOldItem(burst, item, age);
+  });
 }
 
 /** Topics of the user's pushes within `recentHours`. */
@@ -140,7 +138,7 @@ function countOldItem(burst: Burst, item: Item, age: number) {
 
 /** Old items a topic holds before this one; a hot topic starts at 1. */
 function oldBefore(burst: Burst, topic: string): number {
-  return burst.counts.get(topic) ?? (burst.hot.has(topic) ? 1 : 0);
+  return burst.counts.get(topic) ?? (burst.hot().has(topic) ? 1 : 0);
 }
 
 function deepEnough(burst: Burst, topic: string): boolean {
@@ -178,7 +176,7 @@ function topicDepth(topic: string): number {
 
 function burstReason(burst: Burst, topic: string, age: number, old: number) {
   const { identity, params } = burst;
-  const hot = burst.hot.has(topic);
+  const hot = burst.hot().has(topic);
   const inList = old - (hot ? 1 : 0);
   const context = [
     ...(hot

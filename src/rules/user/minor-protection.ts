@@ -33,6 +33,7 @@ export const minorProtection = defineRuleType({
       identity.article,
       minorContentCheck(identity, params.unsuitableLabels),
     );
+    const night = quietStep(identity, params.nightHours, "minor.night");
     return {
       id: identity.id,
       article: identity.article,
@@ -40,7 +41,7 @@ export const minorProtection = defineRuleType({
         if (!ctx.minor) return keepAll(items);
         return runSteps(items, [
           (survivors) => content.apply(survivors, ctx),
-          quietStep(identity, params.nightHours, "minor.night", ctx),
+          night(ctx),
         ]);
       },
     };

@@ -38,46 +38,47 @@ export const quietHours = defineRuleType({
   summary: "holds or drops pushes during the user's local quiet hours",
   params: quietHoursSchema,
   create(identity, params) {
+    const step = quietStep(identity, params, "quiet_hours");
     return {
       id: identity.id,
       article: identity.article,
-      apply: (items, ctx) =>
-        quietStep(identity, params, "quiet_hours", ctx)(items),
+      apply: (items, ctx) => step(ctx)(items),
     };
   },
 });
 
 /**
  * The quiet-hours check as one step, for this rule and for the night hours
- * of minors; `code` prefixes the reason code (`quiet_hours.hold`).
+ * of minors; `code` prefixes the reason code (`quiet_hours.hold`). Built
+ * once per rule; the step of one decision is `step(ctx)`.
  */
 export function quietStep(
   identity: RuleIdentity,
   quiet: QuietHours,
   code: string,
-  ctx: Pick<DecisionContext, "nowMs" | "timeZone">,
 ) {
   const span = {
     startMinute: clockMinutes(quiet.start),
     endMinute: clockMinutes(quiet.end),
   };
-  return (items: readonly Item[]): RuleOutcome => {
-    const endMs = spanEndMs(span, ctx.nowMs, ctx.timeZone);
-    if (endMs === undefined) return keepAll(items);
-    const hours = `${quiet.start}-${quiet.end} in ${ctx.timeZone}`;
-    const held = quiet.action === "hold";
-    const reason = reasonOf(
-      identity,
-      `${code}.${quiet.action}`,
-      held
-        ? `quiet hours ${hours}; held until ${quiet.end}`
-        : `quiet hours ${hours}; dropped`,
-    );
-    const { passServiceMessages } = quiet;
-    return pauseList(items, {
-      reason,
-      passServiceMessages,
-      ...(held ? { holdUntilMs: endMs } : {}),
-    });
-  };
+  return (ctx: Pick<DecisionContext, "nowMs" | "timeZone">) =>
+    (items: readonly Item[]): RuleOutcome => {
+      const endMs = spanEndMs(span, ctx.nowMs, ctx.timeZone);
+      if (endMs === undefined) return keepAll(items);
+      const hours = `${quiet.start}-${quiet.end} in ${ctx.timeZone}`;
+      const held = quiet.action === "hold";
+      const reason = reasonOf(
+        identity,
+        `${code}.${quiet.action}`,
+        held
+          ? `quiet hours ${hours}; held until ${quiet.end}`
+          : `quiet hours ${hours}; dropped`,
+      );
+      const { passServiceMessages } = quiet;
+      return pauseList(items, {
+        reason,
+        passServiceMessages,
+        ...(held ? { holdUntilMs: endMs } : {}),
+      });
+    };
 }
