@@ -1,10 +1,11 @@
 /**
- * Case 1, the floor: the echo floor, the codec floor (echo plus
- * protobuf-es decode and encode) and pushguard Screen (in-memory store,
- * Redis store) under the same load generator, at each list size and
- * concurrency. The servers of one size run side by side and the runs
- * alternate (echo, codec, memory, redis at concurrency 1, then at 8, ...),
- * so a change in the machine's load hits all of them alike.
+ * Case 1, the floor: the echo floor, the codec floor (echo plus the
+ * decode and encode of pushguard's Screen codec, src/wire) and pushguard
+ * Screen (in-memory store, Redis store, decision log on) under the same
+ * load generator, at each list size and concurrency. The servers of one
+ * size run side by side and the runs alternate (echo, codec, memory,
+ * redis, log at concurrency 1, then at 8, ...), so a change in the
+ * machine's load hits all of them alike.
  */
 import type { LoadResult } from "../load/loadgen.js";
 import type { BenchContext } from "../lib/context.js";

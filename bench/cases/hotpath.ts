@@ -35,7 +35,9 @@ export async function runHotpath(ctx: BenchContext): Promise<HotpathRow[]> {
     ctx.log(
       `hotpath n=${size}: decode ${row.decodeUs.toFixed(0)} us, ` +
         `screen ${row.screenUs.toFixed(0)} us, ` +
-        `encode ${row.encodeUs.toFixed(0)} us`,
+        `encode ${row.encodeUs.toFixed(0)} us (protobuf-es: decode ` +
+        `${row.decodeReflectiveUs.toFixed(0)}, ` +
+        `encode ${row.encodeReflectiveUs.toFixed(0)} us)`,
     );
   }
   return rows;

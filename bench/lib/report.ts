@@ -62,8 +62,9 @@ export function floorSection(floor: FloorResult): string[] {
         `| ${s.size} | ${s.requestBytes} / ${s.responseBytes} | ${s.lists} |`,
     ),
     "",
-    "The floor is `echo-floor` (gRPC only); `codec-floor` adds protobuf-es " +
-      "decoding of the request and encoding of the answer. Ratios and " +
+    "The floor is `echo-floor` (gRPC only); `codec-floor` adds the " +
+      "decoding of the request and encoding of the answer with the codec " +
+      "pushguard serves Screen with (`src/wire`). Ratios and " +
       "differences are to `echo-floor` at the same n and concurrency, " +
       "except the column against `codec-floor`.",
     "",
@@ -388,12 +389,16 @@ export function hotpathSection(rows: readonly HotpathRow[]): string[] {
     "CPU µs per call in one process, in-memory store, the bench policy; " +
       "`screen` includes validation, the state read, labels, rules, commit and the response message.",
     "",
-    "| n | decode µs | screen µs | encode µs | total µs | Screens timed |",
-    "| ---: | ---: | ---: | ---: | ---: | ---: |",
+    "| n | decode µs | screen µs | encode µs | total µs | Screens timed | decode µs, protobuf-es | encode µs, protobuf-es |",
+    "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ...rows.map(
       (r) =>
-        `| ${r.size} | ${fixed(r.decodeUs)} | ${fixed(r.screenUs)} | ${fixed(r.encodeUs)} | ${fixed(r.decodeUs + r.screenUs + r.encodeUs)} | ${r.calls} |`,
+        `| ${r.size} | ${fixed(r.decodeUs)} | ${fixed(r.screenUs)} | ${fixed(r.encodeUs)} | ${fixed(r.decodeUs + r.screenUs + r.encodeUs)} | ${r.calls} | ${fixed(r.decodeReflectiveUs)} | ${fixed(r.encodeReflectiveUs)} |`,
     ),
+    "",
+    "Decode and encode are the server's Screen codec (`src/wire`); the last " +
+      "two columns time protobuf-es's reflective `fromBinary` and " +
+      "`toBinary` on the same bytes, batch for batch in turn.",
     "",
     ...hotpathPartsTable(rows),
   ];
