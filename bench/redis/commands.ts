@@ -39,6 +39,7 @@ import {
   COMMANDS_INSIDE_SCRIPTS,
   parseCommandStats,
 } from "../../test/store/redis-probe.js";
+import { complaintSubject } from "../../src/store/complaint-id.js";
 import {
   startRedisCluster,
   startRedisServer,
@@ -144,12 +145,19 @@ async function screenChecked(deps: ScreenDeps, i: number, commit: boolean) {
   return response;
 }
 
-/** Complains about each suppressed item until the threshold of 5. */
+/**
+ * Complains about each suppressed item until the threshold of 5. The
+ * store keeps complaints by subject, the provider's item, as
+ * ReportComplaint hands them over: the subject of the provider the
+ * Screens come from.
+ */
 async function complainAboutSuppressed(store: StateStore): Promise<void> {
-  for (const itemId of SUPPRESSED) {
+  const providerId = screenRequest().provider?.id ?? "";
+  for (const item of SUPPRESSED) {
+    const itemId = complaintSubject(providerId, item);
     for (let r = 0; r < 5; r += 1) {
       await store.addComplaint({
-        ...{ itemId, providerId: "provider-1", reporter: `bench-r${r}` },
+        ...{ itemId, providerId, reporter: `bench-r${r}` },
         ...{ reason: "misleading", details: "", atMs: NOW },
       });
     }
