@@ -30,8 +30,8 @@
  * byte: fields in number order, zero values left out, unknown fields
  * written back after the known ones, and an integer out of its range
  * refused with protobuf-es's message. The `$typeName` of nested messages
- * is not checked: the types guarantee it, and the server's responses come
- * from `create`.
+ * is not checked: the types guarantee it (the service builds its answers
+ * as literals of the generated types, src/service/response.ts).
  */
 import type { Message } from "@bufbuild/protobuf";
 import { WireType } from "@bufbuild/protobuf/wire";
@@ -49,9 +49,18 @@ import { WireWriter } from "./writer.js";
 /** Reused by every encode: encoding is synchronous, so never shared. */
 const writer = new WireWriter();
 
-/** The bytes of `response`, in a Buffer of their own. */
+/**
+ * The bytes of `response`, in a Buffer of their own. An encode that
+ * throws (a value out of its range) empties the writer, so that the next
+ * answer does not start with what this one had written.
+ */
 export function encodeScreenResponse(response: ScreenResponse): Buffer {
-  writeScreenResponse(writer, response);
+  try {
+    writeScreenResponse(writer, response);
+  } catch (error) {
+    writer.reset();
+    throw error;
+  }
   return writer.finish();
 }
 

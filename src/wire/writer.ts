@@ -50,6 +50,11 @@ export class WireWriter {
     return out;
   }
 
+  /** Forgets what was written: the writer is empty again. */
+  reset(): void {
+    this.pos = 0;
+  }
+
   /** Starts a nested message; `join` with the position it returns. */
   fork(): number {
     this.ensure(1);

@@ -172,6 +172,19 @@ describe("encodeScreenResponse on values out of range", () => {
     expect(failure(() => encodeScreenResponse(response))).toBe(expected);
     expect(expected).toMatch(/^cannot encode field /);
   });
+
+  it.each(cases)("leaves nothing of $what in the next answer", (bad) => {
+    const good = create(ScreenResponseSchema, {
+      requestId: "r-2",
+      admitted: [{ candidateId: "y", rank: 1 }],
+    });
+    const withFailedRequestId = create(ScreenResponseSchema, {
+      ...bad.response,
+      requestId: "r-1",
+    });
+    expect(() => encodeScreenResponse(withFailedRequestId)).toThrow();
+    expect(encodeScreenResponse(good)).toEqual(Buffer.from(reflective(good)));
+  });
 });
 
 function failure(encode: () => unknown): string {
