@@ -3,7 +3,7 @@ import type { Message } from "@bufbuild/protobuf";
 import type { Logger } from "../log/logger.js";
 import type { Metrics } from "../metrics/metrics.js";
 import { ServiceError } from "../service/errors.js";
-import { UndecodableRequest } from "./service-definition.js";
+import { DecoderFault, UndecodableRequest } from "./service-definition.js";
 
 type Handler<Req, Res> = (request: Req) => Promise<Res> | Res;
 
@@ -35,9 +35,13 @@ export function unary<Req extends Message, Res extends Message>(
   };
 }
 
-/** The request, or INVALID_ARGUMENT when its bytes did not decode. */
+/**
+ * The request; INVALID_ARGUMENT when its bytes did not decode, and the
+ * decoder's own error (INTERNAL, logged) when the decoder failed.
+ */
 function decoded<Req>(request: Req): Req {
   const raw: unknown = request;
+  if (raw instanceof DecoderFault) throw raw.error;
   if (!(raw instanceof UndecodableRequest)) return request;
   const reason = raw.reason.charAt(0).toLowerCase() + raw.reason.slice(1);
   throw new ServiceError(
