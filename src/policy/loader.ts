@@ -40,9 +40,13 @@ export async function loadPolicy(file: string): Promise<Policy> {
 export function compilePolicy(file: string, source: string): Policy {
   const { result, reads } = recordDataFiles(() => buildPolicy(file, source));
   const { layered, policy } = result;
+  // Data files count by their path from the policy's folder, not their
+  // absolute path: the same policy installed in two folders (two
+  // replicas, two checkouts) must report the same version.
+  const dir = path.dirname(file);
   const sources = [
     ...layered.files.map((parsed) => parsed.source),
-    ...reads.map((read) => `${read.file}\0${read.text}`),
+    ...reads.map((read) => `${path.relative(dir, read.file)}\0${read.text}`),
   ];
   return {
     ...policy,

@@ -81,4 +81,14 @@ describe("the policy version", () => {
     expect(after.version).not.toBe(before.version);
     expect(after.files).toContain(list);
   });
+
+  it("is the same for the same files installed in another folder", async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), "pushguard-version-"));
+    const copy = path.join(dir, "elsewhere", "policies");
+    await cp(path.join(repoRoot, "policies"), copy, { recursive: true });
+    const here = await loadPolicy(path.join(repoRoot, "policies/default.yaml"));
+    const there = await loadPolicy(path.join(copy, "default.yaml"));
+    await rm(dir, { recursive: true, force: true });
+    expect(there.version).toBe(here.version);
+  });
 });

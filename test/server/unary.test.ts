@@ -1,5 +1,7 @@
+import { create } from "@bufbuild/protobuf";
 import * as grpc from "@grpc/grpc-js";
 import { describe, expect, it } from "vitest";
+import { ScreenResponseSchema } from "../../src/gen/pushguard/v1/pushguard_pb.js";
 import { Metrics } from "../../src/metrics/metrics.js";
 import {
   DecoderFault,
@@ -13,7 +15,8 @@ async function answerTo(request: unknown) {
   const captured = capturedLog("info");
   const { log } = captured;
   const deps = { metrics: new Metrics({ processMetrics: false }), log };
-  const handler = unary("Screen", () => Promise.resolve({}), deps);
+  const answer = create(ScreenResponseSchema);
+  const handler = unary("Screen", () => Promise.resolve(answer), deps);
   const call = { request } as Parameters<typeof handler>[0];
   const error = await new Promise<Partial<grpc.ServiceError> | null>(
     (resolve) => handler(call, (failure) => resolve(failure)),
