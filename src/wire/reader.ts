@@ -18,7 +18,6 @@
  * Toutiao headlines, on this reader 171 to 178 (in-process A/B, load
  * 2.6; `fromBinary` 440 to 476).
  */
-import type { UnknownField } from "@bufbuild/protobuf";
 import { protoInt64 } from "@bufbuild/protobuf";
 import { WireType } from "@bufbuild/protobuf/wire";
 import { decodeUtf8 } from "./utf8.js";
@@ -73,7 +72,7 @@ export class WireReader {
   private readonly buf: Buffer;
   private readonly view: DataView;
 
-  constructor(private readonly input: Uint8Array) {
+  constructor(input: Uint8Array) {
     const { buffer, byteOffset, byteLength } = input;
     this.buf = Buffer.from(buffer, byteOffset, byteLength);
     this.view = new DataView(buffer, byteOffset, byteLength);
@@ -253,19 +252,14 @@ export class WireReader {
   }
 
   /**
-   * Skips the value of a field the decoder does not know and records it
-   * as protobuf-es does, in `$unknown` (so that `toBinary` writes it back).
-   * `depth` is the message's nesting depth, the request being 1: with it
-   * the limit on nested groups is protobuf-es's.
+   * Skips the value of a field the decoder does not know, as protobuf-es
+   * does with `readUnknownFields: false`: nothing in the service reads
+   * unknown fields, and kept they let a 16 MiB request of millions of
+   * them hold a gigabyte. `depth` is the message's nesting depth, the
+   * request being 1: with it the limit on nested groups is protobuf-es's.
    */
-  unknown(tag: number, depth: number, into: UnknownField[] | undefined) {
-    const start = this.pos;
+  skipUnknown(tag: number, depth: number): void {
     this.skip(tag & 7, tag >>> 3, RECURSION_LIMIT - depth);
-    // A view of what the caller passed, as protobuf-es records it.
-    const data = this.input.subarray(start, this.pos);
-    const fields = into ?? [];
-    fields.push({ no: tag >>> 3, wireType: tag & 7, data });
-    return fields;
   }
 
   /** Skips one value of `wireType`, groups up to `limit` deep. */

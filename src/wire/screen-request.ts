@@ -29,15 +29,15 @@
  * by hand. test/wire/coverage.test.ts walks the generated descriptors and
  * fails when a field is added that this decoder does not read.
  *
- * The result is what `fromBinary(ScreenRequestSchema, bytes)` gives, to
- * the last detail: `$typeName`s, zero values, message fields absent until
- * seen, enums as numbers (unknown numbers kept), bigint seconds, packed
- * and unpacked floats, the last value of a scalar winning, a message that
- * appears twice merged, any wire type read as the field's type (as
- * protobuf-es does), and unknown fields kept in `$unknown` as protobuf-es
- * keeps them, so that `toBinary` of a decoded request writes them back.
- * Nothing in the service reads them; keeping them costs nothing when
- * there are none. It fails on the same bytes as `fromBinary`, with a
+ * The result is what `fromBinary(ScreenRequestSchema, bytes,
+ * { readUnknownFields: false })` gives, to the last detail: `$typeName`s,
+ * zero values, message fields absent until seen, enums as numbers
+ * (unknown numbers kept), bigint seconds, packed and unpacked floats, the
+ * last value of a scalar winning, a message that appears twice merged,
+ * any wire type read as the field's type (as protobuf-es does), and
+ * unknown fields skipped: nothing in the service reads them, and kept
+ * (as protobuf-es keeps them by default) millions of them in one request
+ * held a gigabyte. It fails on the same bytes as `fromBinary`, with a
  * message that names the field (see reader.ts).
  */
 import { ScalarType, type DescMessage, type Message } from "@bufbuild/protobuf";
@@ -81,7 +81,7 @@ export function decodeScreenRequest(bytes: Uint8Array): ScreenRequest {
 /** How to read one message type: its schema, for errors, and its fields. */
 interface MessageReader<M extends Message> {
   readonly schema: DescMessage;
-  /** Nesting depth, the request being 1 (see WireReader.unknown). */
+  /** Nesting depth, the request being 1 (see WireReader.skipUnknown). */
   readonly depth: number;
   readonly field: (r: WireReader, tag: number, m: M, depth: number) => void;
 }
@@ -139,7 +139,7 @@ const REQUEST: MessageReader<ScreenRequest> = {
         m.candidates.push(readFields(r, r.end(), candidate(), CANDIDATE));
         break;
       default:
-        m.$unknown = r.unknown(tag, depth, m.$unknown);
+        r.skipUnknown(tag, depth);
     }
   },
 };
@@ -172,7 +172,7 @@ const PROVIDER: MessageReader<Provider> = {
         readLicense(r, r.end(), m.licenses);
         break;
       default:
-        m.$unknown = r.unknown(tag, depth, m.$unknown);
+        r.skipUnknown(tag, depth);
     }
   },
 };
@@ -243,7 +243,7 @@ const USER: MessageReader<User> = {
         m.optedOut = r.bool();
         break;
       default:
-        m.$unknown = r.unknown(tag, depth, m.$unknown);
+        r.skipUnknown(tag, depth);
     }
   },
 };
@@ -333,7 +333,7 @@ function readCandidateField(
       m.licensedService = r.string();
       break;
     default:
-      m.$unknown = r.unknown(tag, depth, m.$unknown);
+      r.skipUnknown(tag, depth);
   }
 }
 
@@ -362,7 +362,7 @@ const SOURCE: MessageReader<Source> = {
     if (no === 1) m.name = r.string();
     else if (no === 2) m.url = r.string();
     else if (no === 3) m.itemId = r.string();
-    else m.$unknown = r.unknown(tag, depth, m.$unknown);
+    else r.skipUnknown(tag, depth);
   },
 };
 
@@ -377,7 +377,7 @@ const REVIEW: MessageReader<Review> = {
     const no = tag >>> 3;
     if (no === 1) m.status = r.int32();
     else if (no === 2) m.reviewer = r.string();
-    else m.$unknown = r.unknown(tag, depth, m.$unknown);
+    else r.skipUnknown(tag, depth);
   },
 };
 
@@ -396,7 +396,7 @@ const AD_MARKING: MessageReader<AdMarking> = {
     const no = tag >>> 3;
     if (no === 1) m.label = r.string();
     else if (no === 2) m.oneClickClose = r.bool();
-    else m.$unknown = r.unknown(tag, depth, m.$unknown);
+    else r.skipUnknown(tag, depth);
   },
 };
 
@@ -413,7 +413,7 @@ function readTimestampField(
   const no = tag >>> 3;
   if (no === 1) m.seconds = r.int64();
   else if (no === 2) m.nanos = r.int32();
-  else m.$unknown = r.unknown(tag, depth, m.$unknown);
+  else r.skipUnknown(tag, depth);
 }
 
 /** The request's `now`. */

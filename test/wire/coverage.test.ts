@@ -121,7 +121,7 @@ describe("decodeScreenRequest covers the proto", () => {
       create(ScreenRequestSchema, init),
     );
     expect(decodeScreenRequest(bytes)).toStrictEqual(
-      fromBinary(ScreenRequestSchema, bytes),
+      fromBinary(ScreenRequestSchema, bytes, { readUnknownFields: false }),
     );
   });
 });
