@@ -237,7 +237,9 @@ function profilesSection(ctx: BenchContext): string[] {
   )) {
     const pid = Number(file.split(".")[3]);
     const label = ctx.servers.get(pid) ?? `pid ${pid}`;
-    lines.push(`### ${label}`, "", `\`${path.join(dir, file)}\``, "");
+    // Relative to the repository, so a results file names no one's home.
+    const where = path.relative(repoRoot, path.join(dir, file));
+    lines.push(`### ${label}`, "", `\`${where}\``, "");
     lines.push(...profileMarkdown(summarizeProfile(path.join(dir, file), 30)));
   }
   return lines;

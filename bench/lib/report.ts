@@ -335,7 +335,11 @@ function soakVerdict(rows: readonly SoakRow[]): string[] {
 /** `median m MiB (a–b)`. */
 function spread(values: readonly number[]): string {
   const sorted = [...values].sort((a, b) => a - b);
-  const median = sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
+  const mid = Math.floor(sorted.length / 2);
+  const upper = sorted[mid] ?? Number.NaN;
+  // An even count has two middle values; the median is their mean.
+  const median =
+    sorted.length % 2 === 1 ? upper : ((sorted[mid - 1] ?? upper) + upper) / 2;
   return `median ${fixed(median, 1)} MiB (${range(values)})`;
 }
 
