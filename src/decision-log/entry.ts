@@ -46,6 +46,10 @@ export interface DecisionLine {
  * Builds the decision log line of one decision, in request order. For a
  * minor it keeps nothing beyond the user hash and each outcome (Art. 5(7):
  * no history about minors), so not even the item ids.
+ *
+ * This is the line's definition as objects; the log writes
+ * {@link decisionJson}, the same text built without them, and
+ * test/ops/decision-json.test.ts holds the two together.
  */
 export function decisionLine(
   decision: Decision,

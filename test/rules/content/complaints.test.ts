@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { toItems } from "../../../src/pipeline/item.js";
 import { candidate } from "../../helpers/requests.js";
 import { buildRule, decide, decisionContext } from "./context.js";
 
@@ -12,6 +13,12 @@ describe("complaint-threshold", () => {
       kept: ["a", "b", "c"],
       removed: [],
     });
+  });
+
+  it("hands the list on as it came when nothing is suppressed", () => {
+    const items = toItems(list);
+    const ctx = decisionContext({ complaints: new Map() });
+    expect(rule.apply(items, ctx).kept).toBe(items);
   });
 
   it("suppresses an item at the threshold and keeps the rest in order", () => {

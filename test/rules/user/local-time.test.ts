@@ -136,9 +136,9 @@ describe("local days and quiet spans against luxon", () => {
     // Lord Howe goes back 30 minutes at 02:00 on 2026-04-05: 24.5 hours,
     // and 03:00Z is 13:30 (14 hours after midnight at +11).
     ["a half-hour change", "2026-04-05T03:00:00Z", "Australia/Lord_Howe", 780],
-    // Santiago springs forward at 24:00 on 2024-09-07: midnight does not
-    // exist, luxon starts the 8th at 23:00 on the 7th (-04), so the day
-    // is 24 hours long but ends at -03; 04:40Z is 01:40.
+    // Santiago springs forward at 24:00 on 2024-09-07: the 8th has no
+    // midnight, starts at 01:00 (-03) and lasts 23 hours; 04:40Z is 01:40
+    // (the clock since the day's start would say 00:40).
     ["a lost midnight", "2024-09-08T04:40:00Z", "America/Santiago", 90],
   ])("reads the clock of %s from luxon", (_, at, zone, startMinute) => {
     const nowMs = Date.parse(at);
