@@ -42,7 +42,7 @@ export interface FieldProblem {
 }
 
 /** The problem at `field`, when there is one. */
-export function problemAt(
+export function atField(
   field: string,
   problem: string | undefined,
 ): FieldProblem | undefined {

@@ -17,7 +17,7 @@ import {
   enumProblem,
   lengthProblem,
   listProblem,
-  problemAt,
+  atField,
   timestampProblem,
   type FieldProblem,
   MAX_EMBEDDING_LENGTH,
@@ -88,13 +88,13 @@ function validateCandidates(candidates: readonly Candidate[]): void {
 function candidateProblem(candidate: Candidate): FieldProblem | undefined {
   const review = candidate.review?.status ?? ReviewStatus.UNSPECIFIED;
   return (
-    problemAt(".id", idProblem(candidate.id)) ??
-    problemAt(".kind", kindProblem(candidate.kind)) ??
-    problemAt(".targeting", enumProblem(candidate.targeting, Targeting)) ??
-    problemAt(".review.status", enumProblem(review, ReviewStatus)) ??
-    problemAt(".publishedAt", timestampProblem(candidate.publishedAt)) ??
+    atField(".id", idProblem(candidate.id)) ??
+    atField(".kind", kindProblem(candidate.kind)) ??
+    atField(".targeting", enumProblem(candidate.targeting, Targeting)) ??
+    atField(".review.status", enumProblem(review, ReviewStatus)) ??
+    atField(".publishedAt", timestampProblem(candidate.publishedAt)) ??
     textProblem(candidate) ??
-    problemAt(".score", scoreProblem(candidate.score))
+    atField(".score", scoreProblem(candidate.score))
   );
 }
 
@@ -111,13 +111,13 @@ function textProblem(candidate: Candidate): FieldProblem | undefined {
   const { title, sourceTitle, qrTarget } = candidate;
   const url = candidate.source?.url ?? "";
   return (
-    problemAt(".title", lengthProblem(title, MAX_TEXT_LENGTH)) ??
-    problemAt(".sourceTitle", lengthProblem(sourceTitle, MAX_TEXT_LENGTH)) ??
+    atField(".title", lengthProblem(title, MAX_TEXT_LENGTH)) ??
+    atField(".sourceTitle", lengthProblem(sourceTitle, MAX_TEXT_LENGTH)) ??
     listAt(".topics", listProblem(candidate.topics, MAX_ID_LENGTH)) ??
     listAt(".labels", listProblem(candidate.labels, MAX_ID_LENGTH)) ??
     listAt(".links", listProblem(candidate.links, MAX_URL_LENGTH)) ??
-    problemAt(".qrTarget", lengthProblem(qrTarget, MAX_URL_LENGTH)) ??
-    problemAt(".source.url", lengthProblem(url, MAX_URL_LENGTH))
+    atField(".qrTarget", lengthProblem(qrTarget, MAX_URL_LENGTH)) ??
+    atField(".source.url", lengthProblem(url, MAX_URL_LENGTH))
   );
 }
 

@@ -46,8 +46,6 @@ export interface WordListSet {
    * most titles hit nothing, and then nothing is allocated.
    */
   firstHits(text: NormalizedText): readonly ListHit[];
-  /** The hits of {@link firstHits} as list name to term. */
-  firstMatches(text: NormalizedText): Map<string, string>;
 }
 
 /** A term after normalisation, with the boundary it needs on each side. */
@@ -215,8 +213,6 @@ export function compileWordListSet(
   return {
     names: dictionary.names,
     firstHits: (text) => dictionary.firstOfEachList(text),
-    firstMatches: (text) =>
-      new Map(dictionary.firstOfEachList(text).map((h) => [h.list, h.term])),
   };
 }
 

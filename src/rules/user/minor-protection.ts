@@ -41,7 +41,7 @@ export const minorProtection = defineRuleType({
         if (!ctx.minor) return keepAll(items);
         return runSteps(items, [
           (survivors) => content.apply(survivors, ctx),
-          night(ctx),
+          (survivors) => night(survivors, ctx),
         ]);
       },
     };

@@ -38,11 +38,10 @@ export const quietHours = defineRuleType({
   summary: "holds or drops pushes during the user's local quiet hours",
   params: quietHoursSchema,
   create(identity, params) {
-    const step = quietStep(identity, params, "quiet_hours");
     return {
       id: identity.id,
       article: identity.article,
-      apply: (items, ctx) => step(ctx)(items),
+      apply: quietStep(identity, params, "quiet_hours"),
     };
   },
 });
@@ -50,7 +49,7 @@ export const quietHours = defineRuleType({
 /**
  * The quiet-hours check as one step, for this rule and for the night hours
  * of minors; `code` prefixes the reason code (`quiet_hours.hold`). Built
- * once per rule; the step of one decision is `step(ctx)`.
+ * once per rule, so the clock times are parsed once.
  */
 export function quietStep(
   identity: RuleIdentity,
@@ -61,24 +60,26 @@ export function quietStep(
     startMinute: clockMinutes(quiet.start),
     endMinute: clockMinutes(quiet.end),
   };
-  return (ctx: Pick<DecisionContext, "nowMs" | "timeZone">) =>
-    (items: readonly Item[]): RuleOutcome => {
-      const endMs = spanEndMs(span, ctx.nowMs, ctx.timeZone);
-      if (endMs === undefined) return keepAll(items);
-      const hours = `${quiet.start}-${quiet.end} in ${ctx.timeZone}`;
-      const held = quiet.action === "hold";
-      const reason = reasonOf(
-        identity,
-        `${code}.${quiet.action}`,
-        held
-          ? `quiet hours ${hours}; held until ${quiet.end}`
-          : `quiet hours ${hours}; dropped`,
-      );
-      const { passServiceMessages } = quiet;
-      return pauseList(items, {
-        reason,
-        passServiceMessages,
-        ...(held ? { holdUntilMs: endMs } : {}),
-      });
-    };
+  return (
+    items: readonly Item[],
+    ctx: Pick<DecisionContext, "nowMs" | "timeZone">,
+  ): RuleOutcome => {
+    const endMs = spanEndMs(span, ctx.nowMs, ctx.timeZone);
+    if (endMs === undefined) return keepAll(items);
+    const hours = `${quiet.start}-${quiet.end} in ${ctx.timeZone}`;
+    const held = quiet.action === "hold";
+    const reason = reasonOf(
+      identity,
+      `${code}.${quiet.action}`,
+      held
+        ? `quiet hours ${hours}; held until ${quiet.end}`
+        : `quiet hours ${hours}; dropped`,
+    );
+    const { passServiceMessages } = quiet;
+    return pauseList(items, {
+      reason,
+      passServiceMessages,
+      ...(held ? { holdUntilMs: endMs } : {}),
+    });
+  };
 }
